@@ -1,0 +1,10 @@
+namespace OrleansHub.Runtime.Activation;
+
+internal enum ActivationState
+{
+    Created,
+    Activating,
+    Valid,
+    Deactivating,
+    Deactivated,
+}

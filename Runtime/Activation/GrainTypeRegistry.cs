@@ -1,0 +1,56 @@
+using System.Reflection;
+
+namespace OrleansHub.Runtime.Activation;
+
+/// <summary>Grain classes found in the registered assemblies, by stable type name and by interface.</summary>
+internal sealed class GrainTypeRegistry
+{
+    private readonly Dictionary<string, GrainClassInfo> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, GrainClassInfo> _byInterface = [];
+
+    public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
+    {
+        var ambiguous = new HashSet<Type>();
+        foreach (var type in assemblies.Distinct().SelectMany(a => a.GetTypes()))
+        {
+            if (type.IsAbstract || !type.IsClass || !typeof(IGrain).IsAssignableFrom(type) || type.IsGenericTypeDefinition)
+            {
+                continue;
+            }
+            var info = new GrainClassInfo(type);
+            if (!_byName.TryAdd(info.TypeName, info))
+            {
+                throw new InvalidOperationException(
+                    $"Grain type name '{info.TypeName}' is used by both {_byName[info.TypeName].ClassType} and {type}.");
+            }
+            foreach (var contract in type.GetInterfaces().Where(IsGrainContract))
+            {
+                if (!_byInterface.TryAdd(contract, info))
+                {
+                    ambiguous.Add(contract);
+                }
+            }
+        }
+        foreach (var contract in ambiguous)
+        {
+            _byInterface.Remove(contract); // several classes: GetGrain for it is an error
+        }
+    }
+
+    public IReadOnlyCollection<GrainClassInfo> Classes => _byName.Values;
+
+    public GrainClassInfo ForInterface(Type grainInterface) =>
+        _byInterface.TryGetValue(grainInterface, out var info)
+            ? info
+            : throw new InvalidOperationException(
+                $"No single grain class implements {grainInterface}; register its assembly with AddGrains.");
+
+    public GrainClassInfo ForName(string typeName) =>
+        _byName.TryGetValue(typeName, out var info)
+            ? info
+            : throw new InvalidOperationException($"Unknown grain type '{typeName}'.");
+
+    private static bool IsGrainContract(Type type) =>
+        typeof(IGrain).IsAssignableFrom(type) && type != typeof(IGrain) && type != typeof(IGrainWithStringKey)
+        && type != typeof(IRemindable);
+}

@@ -1,0 +1,10 @@
+namespace OrleansHub.Runtime.Calls;
+
+/// <summary>
+/// Carries a call from a grain reference to the grain's activation. The local invoker targets this
+/// silo's catalog; a remote one (cluster) sends the same request to the owning silo.
+/// </summary>
+internal interface IGrainCallInvoker
+{
+    Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments);
+}

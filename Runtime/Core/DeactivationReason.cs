@@ -1,0 +1,12 @@
+namespace OrleansHub.Runtime;
+
+public enum DeactivationReasonCode
+{
+    ActivationIdle,
+    ApplicationRequested,
+    InconsistentState,
+    ShuttingDown,
+}
+
+/// <summary>Why an activation is ending.</summary>
+public sealed record DeactivationReason(DeactivationReasonCode Code, string Description);

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OrleansHub.Runtime.Activation;
+using OrleansHub.Runtime.Calls;
+using OrleansHub.Runtime.Persistence;
+using OrleansHub.Runtime.Reminders;
+using OrleansHub.Runtime.Streams;
+
+namespace OrleansHub.Runtime.Hosting;
+
+public static class GrainRuntimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a single-silo grain runtime on the PostgreSQL at <paramref name="connectionString"/>:
+    /// the NpgsqlDataSource, IGrainFactory, storage, reminders and the hosted services. Options bind from
+    /// the "Runtime" section. Migrations run when the host starts.
+    /// </summary>
+    public static GrainRuntimeBuilder AddGrainRuntime(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var builder = new GrainRuntimeBuilder(services);
+
+        services.AddOptions<GrainRuntimeOptions>()
+            .BindConfiguration(GrainRuntimeOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(WithPoolDefaults(connectionString)).Build());
+        services.AddSingleton(_ => JsonOptions(builder.JsonResolvers));
+        services.AddSingleton(_ => new GrainTypeRegistry(builder.GrainAssemblies));
+        services.AddSingleton(_ =>
+        {
+            var migrations = new MigrationAssemblies();
+            migrations.All.AddRange(builder.MigrationAssemblies);
+            return migrations;
+        });
+        services.AddSingleton<RuntimeLog>();
+        services.AddSingleton<Catalog>();
+        services.AddSingleton<LocalGrainCallInvoker>();
+        services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
+        services.AddSingleton<IGrainFactory, GrainFactory>();
+        services.AddSingleton<GrainStateStore>();
+        services.AddSingleton<PersistentStateFactory>();
+        services.AddSingleton<GrainActivator>();
+        services.AddSingleton<ReminderRegistry>();
+        services.AddSingleton<GrainRuntime>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<StreamEventStore>();
+        services.AddSingleton(TimeProvider.System);
+
+        // Order matters: the lifecycle starts first and stops last.
+        services.AddHostedService<RuntimeLifecycle>();
+        services.AddHostedService<ActivationCollector>();
+        services.AddHostedService<ResponseTimeoutSweeper>();
+        services.AddHostedService<ReminderService>();
+        return builder;
+    }
+
+    // Prepared statements for the hot queries, and a pool large enough for concurrent grain writes.
+    private static string WithPoolDefaults(string connectionString)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            csb.MaxAutoPrepare = 32;
+            csb.AutoPrepareMinUsages = 2;
+        }
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            csb.MaxPoolSize = 100;
+        }
+        return csb.ConnectionString;
+    }
+
+    // snake_case to match the public API, so event data can go to clients as stored.
+    private static JsonSerializerOptions JsonOptions(IEnumerable<IJsonTypeInfoResolver> resolvers)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        };
+        foreach (var resolver in resolvers)
+        {
+            options.TypeInfoResolverChain.Add(resolver);
+        }
+        options.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
+        options.MakeReadOnly();
+        return options;
+    }
+}

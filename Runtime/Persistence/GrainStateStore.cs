@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using OrleansHub.Runtime.Streams;
+
+namespace OrleansHub.Runtime.Persistence;
+
+/// <summary>
+/// Grain state rows and the outbox. A write is one call of hub_write_state (deploy/sql/runtime): state and
+/// events commit together, and a version mismatch raises SQLSTATE OHETG (InconsistentStateException).
+/// </summary>
+internal sealed class GrainStateStore(NpgsqlDataSource database)
+{
+    private const string EtagMismatch = "OHETG";
+
+    public async Task<(string Json, long Version)?> ReadAsync(GrainId id, string stateName, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT state::text, version FROM grain_state WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3");
+        command.Parameters.Add(new() { Value = id.Type });
+        command.Parameters.Add(new() { Value = id.Key });
+        command.Parameters.Add(new() { Value = stateName });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        return (reader.GetString(0), reader.GetInt64(1));
+    }
+
+    public async Task<WriteResult> WriteAsync(
+        GrainId id,
+        string stateName,
+        string stateJson,
+        long? expectedVersion,
+        IReadOnlyList<StreamEvent> events,
+        JsonSerializerOptions json,
+        CancellationToken cancellationToken)
+    {
+        var streams = new string[events.Count];
+        var types = new string[events.Count];
+        var data = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            streams[i] = events[i].Stream.ToString();
+            types[i] = events[i].Type;
+            data[i] = JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json);
+        }
+        await using var command = database.CreateCommand(
+            "SELECT new_version, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8)");
+        command.Parameters.Add(new() { Value = id.Type });
+        command.Parameters.Add(new() { Value = id.Key });
+        command.Parameters.Add(new() { Value = stateName });
+        command.Parameters.Add(new() { Value = stateJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new WriteResult(reader.GetInt64(0), reader.GetFieldValue<long[]>(1));
+        }
+        catch (PostgresException exception) when (exception.SqlState == EtagMismatch)
+        {
+            throw new InconsistentStateException(
+                $"State '{stateName}' of {id} was written by someone else (expected version {expectedVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).",
+                exception);
+        }
+    }
+
+    public async Task ClearAsync(GrainId id, string stateName, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "DELETE FROM grain_state WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3 AND version = $4");
+        command.Parameters.Add(new() { Value = id.Type });
+        command.Parameters.Add(new() { Value = id.Key });
+        command.Parameters.Add(new() { Value = stateName });
+        command.Parameters.Add(new() { Value = expectedVersion });
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new InconsistentStateException($"State '{stateName}' of {id} was changed by someone else before it was cleared.");
+        }
+    }
+
+    public sealed record WriteResult(long Version, long[] EventSeqs);
+}

@@ -1,0 +1,7 @@
+namespace OrleansHub.Runtime.Persistence;
+
+/// <summary>A persistent state the activation reads before OnActivateAsync.</summary>
+internal interface IStateLoader
+{
+    Task ReadStateAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using OrleansHub.Runtime.Activation;
+using OrleansHub.Runtime.Streams;
+
+namespace OrleansHub.Runtime.Persistence;
+
+internal sealed class PersistentState<TState>(
+    string stateName,
+    ActivationData activation,
+    GrainStateStore store,
+    JsonSerializerOptions json) : IPersistentState<TState>, IStateLoader
+    where TState : new()
+{
+    private long? _version;
+
+    public TState State { get; set; } = new();
+
+    public string? Etag => _version?.ToString(CultureInfo.InvariantCulture);
+
+    public bool RecordExists => _version is not null;
+
+    /// <summary>Stream positions the last write gave its events, in event order.</summary>
+    public IReadOnlyList<long> LastEventSeqs { get; private set; } = [];
+
+    public async Task ReadStateAsync(CancellationToken cancellationToken = default)
+    {
+        var stored = await store.ReadAsync(activation.Id, stateName, cancellationToken);
+        if (stored is null)
+        {
+            State = new TState();
+            _version = null;
+            return;
+        }
+        State = JsonSerializer.Deserialize<TState>(stored.Value.Json, json) ?? new TState();
+        _version = stored.Value.Version;
+    }
+
+    public async Task WriteStateAsync(params IReadOnlyList<StreamEvent> events)
+    {
+        var payload = JsonSerializer.Serialize(State, json);
+        try
+        {
+            var result = await store.WriteAsync(activation.Id, stateName, payload, _version, events, json, CancellationToken.None);
+            _version = result.Version;
+            LastEventSeqs = result.EventSeqs;
+        }
+        catch (InconsistentStateException)
+        {
+            // This activation's view is stale: end it after this turn so the next call reloads.
+            activation.RequestDeactivation(new DeactivationReason(DeactivationReasonCode.InconsistentState, "ETag mismatch"));
+            throw;
+        }
+    }
+
+    public async Task ClearStateAsync(CancellationToken cancellationToken = default)
+    {
+        if (_version is { } version)
+        {
+            try
+            {
+                await store.ClearAsync(activation.Id, stateName, version, cancellationToken);
+            }
+            catch (InconsistentStateException)
+            {
+                activation.RequestDeactivation(new DeactivationReason(DeactivationReasonCode.InconsistentState, "ETag mismatch"));
+                throw;
+            }
+        }
+        State = new TState();
+        _version = null;
+    }
+}
