@@ -10,7 +10,7 @@ internal sealed class GrainTypeRegistry
 
     public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
     {
-        var ambiguous = new HashSet<Type>();
+        var candidates = new Dictionary<Type, List<(GrainClassInfo Info, bool Leaf)>>();
         foreach (var type in assemblies.Distinct().SelectMany(a => a.GetTypes()))
         {
             if (type.IsAbstract || !type.IsClass || !typeof(IGrain).IsAssignableFrom(type) || type.IsGenericTypeDefinition)
@@ -23,17 +23,22 @@ internal sealed class GrainTypeRegistry
                 throw new InvalidOperationException(
                     $"Grain type name '{info.TypeName}' is used by both {_byName[info.TypeName].ClassType} and {type}.");
             }
-            foreach (var contract in type.GetInterfaces().Where(IsGrainContract))
+            var contracts = type.GetInterfaces().Where(IsGrainContract).ToList();
+            foreach (var contract in contracts)
             {
-                if (!_byInterface.TryAdd(contract, info))
-                {
-                    ambiguous.Add(contract);
-                }
+                // A "leaf" contract is one no other contract of this class derives from.
+                var leaf = !contracts.Any(other => other != contract && contract.IsAssignableFrom(other));
+                (candidates.TryGetValue(contract, out var list) ? list : candidates[contract] = []).Add((info, leaf));
             }
         }
-        foreach (var contract in ambiguous)
+        foreach (var (contract, list) in candidates)
         {
-            _byInterface.Remove(contract); // several classes: GetGrain for it is an error
+            // One implementing class wins; among several, the one for which this interface is the leaf.
+            var chosen = list.Count == 1 ? list : list.Where(c => c.Leaf).ToList();
+            if (chosen.Count == 1)
+            {
+                _byInterface[contract] = chosen[0].Info;
+            }
         }
     }
 

@@ -36,6 +36,7 @@ public static class GrainRuntimeServiceCollectionExtensions
             return migrations;
         });
         services.AddSingleton<RuntimeLog>();
+        services.AddSingleton<SiloStatus>();
         services.AddSingleton<Catalog>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());

@@ -18,8 +18,23 @@ internal sealed class RuntimeLifecycle(
     GrainRuntime runtime,
     GrainTypeRegistry types,
     IOptions<GrainRuntimeOptions> options,
-    RuntimeLog log) : IHostedService
+    SiloStatus status,
+    RuntimeLog log) : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Runs before any hosted service stops: refuse new external calls from the first moment of shutdown.
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        invoker.StopAcceptingExternalCalls();
+        status.MarkStopping();
+        return Task.CompletedTask;
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Value.ApplyMigrations)
@@ -28,12 +43,13 @@ internal sealed class RuntimeLifecycle(
         }
         _ = runtime; // constructing it wires the catalog
         invoker.Start();
+        status.MarkStarted();
         log.Started(types.Classes.Count);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        invoker.StopAcceptingExternalCalls();
+        await StoppingAsync(cancellationToken).ConfigureAwait(false);
         log.Stopping(catalog.Count);
 
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
