@@ -5,6 +5,7 @@ public enum DeactivationReasonCode
     ActivationIdle,
     ApplicationRequested,
     InconsistentState,
+    WriteFailed,
     ShuttingDown,
 }
 

@@ -34,6 +34,7 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
         string stateJson,
         long? expectedVersion,
         IReadOnlyList<StreamEvent> events,
+        IReadOnlyList<IndexUpdate> indexUpdates,
         JsonSerializerOptions json,
         CancellationToken cancellationToken)
     {
@@ -46,27 +47,52 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
             types[i] = events[i].Type;
             data[i] = JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json);
         }
-        await using var command = database.CreateCommand(
-            "SELECT new_version, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8)");
-        command.Parameters.Add(new() { Value = id.Type });
-        command.Parameters.Add(new() { Value = id.Key });
-        command.Parameters.Add(new() { Value = stateName });
-        command.Parameters.Add(new() { Value = stateJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        var write = new NpgsqlBatchCommand("SELECT new_version, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8)");
+        write.Parameters.Add(new() { Value = id.Type });
+        write.Parameters.Add(new() { Value = id.Key });
+        write.Parameters.Add(new() { Value = stateName });
+        write.Parameters.Add(new() { Value = stateJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        write.Parameters.Add(new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        write.Parameters.Add(new() { Value = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        write.Parameters.Add(new() { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        write.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+
+        // One batch, one round trip. Without an explicit transaction Npgsql runs a batch as one implicit
+        // transaction: if any statement fails, none of them commits (tested in PersistenceTests).
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(write);
+        foreach (var update in indexUpdates)
+        {
+            var command = new NpgsqlBatchCommand(update.Sql);
+            foreach (var parameter in update.Parameters)
+            {
+                command.Parameters.Add(new() { Value = parameter ?? DBNull.Value });
+            }
+            batch.BatchCommands.Add(command);
+        }
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return new WriteResult(reader.GetInt64(0), reader.GetFieldValue<long[]>(1));
+            var result = new WriteResult(reader.GetInt64(0), reader.GetFieldValue<long[]>(1));
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // drain the index statements' results so their errors surface here
+            }
+            return result;
         }
         catch (PostgresException exception) when (exception.SqlState == EtagMismatch)
         {
             throw new InconsistentStateException(
                 $"State '{stateName}' of {id} was written by someone else (expected version {expectedVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).",
                 exception);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new DuplicateIndexEntryException($"Index entry already exists ({exception.ConstraintName}).", exception)
+            {
+                ConstraintName = exception.ConstraintName,
+            };
         }
     }
 

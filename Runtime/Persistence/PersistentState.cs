@@ -36,19 +36,25 @@ internal sealed class PersistentState<TState>(
         _version = stored.Value.Version;
     }
 
-    public async Task WriteStateAsync(params IReadOnlyList<StreamEvent> events)
+    public Task WriteStateAsync(params IReadOnlyList<StreamEvent> events) => WriteStateAsync(events, []);
+
+    public async Task WriteStateAsync(IReadOnlyList<StreamEvent> events, IReadOnlyList<IndexUpdate> indexUpdates)
     {
         var payload = JsonSerializer.Serialize(State, json);
         try
         {
-            var result = await store.WriteAsync(activation.Id, stateName, payload, _version, events, json, CancellationToken.None);
+            var result = await store.WriteAsync(
+                activation.Id, stateName, payload, _version, events, indexUpdates, json, CancellationToken.None);
             _version = result.Version;
             LastEventSeqs = result.EventSeqs;
         }
-        catch (InconsistentStateException)
+        catch (Exception exception)
         {
-            // This activation's view is stale: end it after this turn so the next call reloads.
-            activation.RequestDeactivation(new DeactivationReason(DeactivationReasonCode.InconsistentState, "ETag mismatch"));
+            // Nothing committed, but State already holds the change: end this activation after the
+            // turn so the next call reloads what is stored.
+            activation.RequestDeactivation(new DeactivationReason(
+                exception is InconsistentStateException ? DeactivationReasonCode.InconsistentState : DeactivationReasonCode.WriteFailed,
+                exception.GetType().Name));
             throw;
         }
     }

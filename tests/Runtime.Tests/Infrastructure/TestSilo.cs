@@ -35,7 +35,9 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(probe);
-        builder.Services.AddGrainRuntime(connectionString).AddGrains(typeof(TestSilo).Assembly);
+        builder.Services.AddGrainRuntime(connectionString)
+            .AddGrains(typeof(TestSilo).Assembly)
+            .AddMigrations(typeof(TestSilo).Assembly);
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host, probe);
