@@ -1,0 +1,43 @@
+using System.Globalization;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace OrleansHub.Silo.Logging;
+
+/// <summary>
+/// Serilog to the console: plain text by default, compact JSON (one event per line) when
+/// <c>Logging:Json</c> or <c>Serilog:Json</c> is true.
+/// </summary>
+internal static class SiloLogging
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext:l}: {Message:lj}{NewLine}{Exception}";
+
+    public static Logger CreateLogger(IConfiguration configuration)
+    {
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Enrich.FromLogContext()
+            .Filter.ByExcluding(IsHostStartFailure);
+        return (IsJson(configuration)
+                ? logger.WriteTo.Console(new CompactJsonFormatter())
+                : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture))
+            .CreateLogger();
+    }
+
+    // Read leniently: this runs before anything could report a malformed value.
+    private static bool IsJson(IConfiguration configuration) =>
+        (bool.TryParse(configuration["Logging:Json"], out var json) && json)
+        || (bool.TryParse(configuration["Serilog:Json"], out var serilogJson) && serilogJson);
+
+    // The host logs "Hosting failed to start" with the full exception before rethrowing it;
+    // Program reports the same failure as one readable line, so this copy would only add a
+    // stack trace to the console.
+    private static bool IsHostStartFailure(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("EventId", out var eventId)
+        && eventId is StructureValue structure
+        && structure.Properties.Any(property => property is { Name: "Name", Value: ScalarValue { Value: "HostedServiceStartupFaulted" } });
+}

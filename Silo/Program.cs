@@ -1,0 +1,46 @@
+// The silo host: PostgreSQL (embedded unless ConnectionStrings:Hub is set), the grain runtime and
+// the co-hosted API. It only wires and owns the process lifetime; behaviour lives in Runtime/,
+// Grains/ and Api/.
+using OrleansHub.Api;
+using OrleansHub.Runtime.Hosting;
+using OrleansHub.Silo.Hosting;
+using OrleansHub.Silo.Logging;
+using Serilog;
+using Serilog.Extensions.Logging;
+
+var builder = WebApplication.CreateBuilder(args);
+
+using var serilog = SiloLogging.CreateLogger(builder.Configuration);
+builder.Logging.ClearProviders();
+builder.Services.AddSerilog(serilog);
+using var loggerFactory = new SerilogLoggerFactory(serilog);
+var log = loggerFactory.CreateLogger("OrleansHub.Silo");
+
+try
+{
+    builder.UseLoopbackByDefault();
+    builder.Services.AddSiloOptions();
+
+    // Before the runtime, so an embedded server starts first and stops last.
+    var connectionString = builder.AddSiloDatabase();
+    builder.Services.AddGrainRuntime(connectionString);
+    builder.Services.AddHubApi();
+
+    var app = builder.Build();
+    app.MapHubApi();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupFailure.Describe(ex) is { } reason)
+{
+    log.StartFailed(reason);
+    return 1;
+}
+catch (Exception ex)
+{
+    log.Crashed(ex);
+    return 1;
+}
+
+/// <summary>Entry point; public so WebApplicationFactory&lt;Program&gt; can host the silo in tests.</summary>
+public partial class Program;
