@@ -39,6 +39,26 @@ public sealed class GrainRuntimeOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long stream announcements are coalesced before one NOTIFY. Default 1 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan StreamNotifyDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>How often subscribed streams are compared with the table, for lost notifications. Default 2 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan StreamCatchUpInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Stream events older than this are deleted. Default 7 days.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan StreamRetentionAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Each stream keeps at most this many newest events. Default 10,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int StreamRetentionCount { get; set; } = 10_000;
+
+    /// <summary>How often retention runs. Default 10 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan StreamRetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Apply SQL migrations at start. Default true.</summary>
     public bool ApplyMigrations { get; set; } = true;
 }

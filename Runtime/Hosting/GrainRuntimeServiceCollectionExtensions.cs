@@ -48,6 +48,10 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<StreamEventStore>();
+        services.AddSingleton(sp => new StreamSubscriptions(
+            sp.GetRequiredService<StreamEventStore>(), sp.GetRequiredService<RuntimeLog>()));
+        services.AddSingleton<StreamNotifier>();
+        services.AddSingleton<StreamRetention>();
         services.AddSingleton(TimeProvider.System);
 
         // Order matters: the lifecycle starts first and stops last.
@@ -55,6 +59,9 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddHostedService<ActivationCollector>();
         services.AddHostedService<ResponseTimeoutSweeper>();
         services.AddHostedService<ReminderService>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamNotifier>());
+        services.AddHostedService<StreamListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamRetention>());
         return builder;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansHub.Runtime.Activation;
 using OrleansHub.Runtime.Calls;
 using OrleansHub.Runtime.Persistence;
+using OrleansHub.Runtime.Streams;
 
 namespace OrleansHub.Runtime.Hosting;
 
@@ -19,6 +20,7 @@ internal sealed class RuntimeLifecycle(
     GrainTypeRegistry types,
     IOptions<GrainRuntimeOptions> options,
     SiloStatus status,
+    StreamSubscriptions streams,
     RuntimeLog log) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -76,6 +78,7 @@ internal sealed class RuntimeLifecycle(
         {
             log.ShutdownTimedOut(catalog.Count);
         }
+        streams.CloseAll();
         log.Stopped();
     }
 

@@ -39,4 +39,16 @@ internal sealed partial class RuntimeLog(ILoggerFactory loggers)
 
     [LoggerMessage(11, LogLevel.Warning, "Shutdown timed out with {ActivationCount} activations still busy")]
     public partial void ShutdownTimedOut(int activationCount);
+
+    [LoggerMessage(12, LogLevel.Warning, "Pulling stream {Stream} failed; the catch-up will retry")]
+    public partial void StreamPullFailed(string stream, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "Stream NOTIFY failed; other nodes will catch up")]
+    public partial void StreamNotifyFailed(Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "Stream LISTEN failed; reconnecting")]
+    public partial void StreamListenFailed(Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Stream retention pass failed")]
+    public partial void StreamRetentionFailed(Exception exception);
 }

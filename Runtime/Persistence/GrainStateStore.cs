@@ -47,7 +47,7 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
             types[i] = events[i].Type;
             data[i] = JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json);
         }
-        var write = new NpgsqlBatchCommand("SELECT new_version, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8)");
+        var write = new NpgsqlBatchCommand("SELECT new_version, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         write.Parameters.Add(new() { Value = id.Type });
         write.Parameters.Add(new() { Value = id.Key });
         write.Parameters.Add(new() { Value = stateName });
@@ -56,6 +56,8 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
         write.Parameters.Add(new() { Value = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         write.Parameters.Add(new() { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         write.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        var createdAt = DateTimeOffset.UtcNow;
+        write.Parameters.Add(new() { Value = createdAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
 
         // One batch, one round trip. Without an explicit transaction Npgsql runs a batch as one implicit
         // transaction: if any statement fails, none of them commits (tested in PersistenceTests).
@@ -74,7 +76,14 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var result = new WriteResult(reader.GetInt64(0), reader.GetFieldValue<long[]>(1));
+            var version = reader.GetInt64(0);
+            var seqs = reader.GetFieldValue<long[]>(1);
+            var stored = new StoredStreamEvent[events.Count];
+            for (var i = 0; i < events.Count; i++)
+            {
+                stored[i] = new StoredStreamEvent(events[i].Stream, seqs[i], types[i], data[i], createdAt);
+            }
+            var result = new WriteResult(version, stored);
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
             {
                 // drain the index statements' results so their errors surface here
@@ -110,5 +119,5 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
         }
     }
 
-    public sealed record WriteResult(long Version, long[] EventSeqs);
+    public sealed record WriteResult(long Version, IReadOnlyList<StoredStreamEvent> Events);
 }

@@ -9,6 +9,7 @@ internal sealed class PersistentState<TState>(
     string stateName,
     ActivationData activation,
     GrainStateStore store,
+    StreamNotifier notifier,
     JsonSerializerOptions json) : IPersistentState<TState>, IStateLoader
     where TState : new()
 {
@@ -19,9 +20,6 @@ internal sealed class PersistentState<TState>(
     public string? Etag => _version?.ToString(CultureInfo.InvariantCulture);
 
     public bool RecordExists => _version is not null;
-
-    /// <summary>Stream positions the last write gave its events, in event order.</summary>
-    public IReadOnlyList<long> LastEventSeqs { get; private set; } = [];
 
     public async Task ReadStateAsync(CancellationToken cancellationToken = default)
     {
@@ -46,7 +44,10 @@ internal sealed class PersistentState<TState>(
             var result = await store.WriteAsync(
                 activation.Id, stateName, payload, _version, events, indexUpdates, json, CancellationToken.None);
             _version = result.Version;
-            LastEventSeqs = result.EventSeqs;
+            if (result.Events.Count > 0)
+            {
+                notifier.Committed(result.Events);
+            }
         }
         catch (Exception exception)
         {

@@ -40,9 +40,10 @@ CREATE INDEX IF NOT EXISTS reminders_due_at ON reminders (due_at);
 -- Writes a grain state guarded by its version and appends its events, in the caller's transaction.
 -- p_version NULL means "no record yet": the insert fails if one exists. A mismatch raises OHETG.
 -- Stream counters are taken in sorted stream order so two writers never deadlock.
+-- p_created_at is the writer's clock, so events delivered from memory equal the stored ones.
 CREATE OR REPLACE FUNCTION hub_write_state(
     p_type text, p_key text, p_name text, p_state jsonb, p_version bigint,
-    p_streams text[], p_types text[], p_data jsonb[],
+    p_streams text[], p_types text[], p_data jsonb[], p_created_at timestamptz,
     OUT new_version bigint, OUT event_seqs bigint[])
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -82,7 +83,8 @@ BEGIN
         FOR i IN 1 .. total LOOP
             IF p_streams[i] = s THEN
                 next_seq := next_seq + 1;
-                INSERT INTO stream_events (stream_id, seq, type, data) VALUES (s, next_seq, p_types[i], p_data[i]);
+                INSERT INTO stream_events (stream_id, seq, type, data, created_at)
+                VALUES (s, next_seq, p_types[i], p_data[i], p_created_at);
                 event_seqs[i] := next_seq;
             END IF;
         END LOOP;

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OrleansHub.Runtime.Hosting;
+
+namespace OrleansHub.Runtime.Streams;
+
+/// <summary>Deletes stream events past the retention age, and all but the newest N of each stream.</summary>
+internal sealed class StreamRetention(NpgsqlDataSource database, IOptions<GrainRuntimeOptions> options, RuntimeLog log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StreamRetentionInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await TrimAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (NpgsqlException exception)
+                {
+                    log.StreamRetentionFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One retention pass; returns the number of events deleted.</summary>
+    public async Task<int> TrimAsync(CancellationToken cancellationToken)
+    {
+        await using var batch = database.CreateBatch();
+        var byAge = new NpgsqlBatchCommand("DELETE FROM stream_events WHERE created_at < now() - $1 * interval '1 millisecond'");
+        byAge.Parameters.Add(new() { Value = (long)options.Value.StreamRetentionAge.TotalMilliseconds });
+        var byCount = new NpgsqlBatchCommand(
+            "DELETE FROM stream_events e USING streams s WHERE e.stream_id = s.id AND e.seq <= s.last_seq - $1");
+        byCount.Parameters.Add(new() { Value = (long)options.Value.StreamRetentionCount });
+        batch.BatchCommands.Add(byAge);
+        batch.BatchCommands.Add(byCount);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return byAge.RecordsAffected + byCount.RecordsAffected;
+    }
+}

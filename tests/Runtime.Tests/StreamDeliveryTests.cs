@@ -1,0 +1,151 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+using OrleansHub.Runtime.Streams;
+using OrleansHub.Runtime.Tests.Grains;
+using OrleansHub.Runtime.Tests.Infrastructure;
+using OrleansHub.TestSupport;
+
+namespace OrleansHub.Runtime.Tests;
+
+public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestBase(postgres)
+{
+    // Only NOTIFY (or the writer's own node) can deliver within a test when the catch-up is this slow.
+    private static readonly Dictionary<string, string?> NoCatchUp = new() { ["StreamCatchUpInterval"] = "00:10:00" };
+
+    private static readonly StreamId Shared = StreamId.Parse("shared:s");
+
+    [Fact]
+    public async Task LocalSubscriberReceivesLiveEventsInSeqOrder()
+    {
+        var silo = await StartSiloAsync(NoCatchUp);
+        var sink = new RecordingSink();
+        await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, null, sink, CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(g => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await silo.Grains.GetGrain<ICounterGrain>($"c{g}").IncrementAsync("shared:s");
+            }
+        })));
+
+        await sink.WaitForAsync(100);
+        Assert.Equal(0, subscription.LastSeqAtSubscribe);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), sink.Seqs);
+    }
+
+    [Fact]
+    public async Task ResumingFromASeqReplaysThenGoesLiveWithoutGapOrDuplicate()
+    {
+        var silo = await StartSiloAsync(NoCatchUp);
+        var writer = silo.Grains.GetGrain<ICounterGrain>("w");
+        for (var i = 0; i < 20; i++)
+        {
+            await writer.IncrementAsync("shared:s");
+        }
+
+        // Subscribe from seq 7 while writes keep coming, so replay and live delivery overlap.
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await writer.IncrementAsync("shared:s");
+            }
+        });
+        var sink = new RecordingSink();
+        await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, 7, sink, CancellationToken.None);
+        await writing;
+
+        await sink.WaitForAsync(53);
+        Assert.Equal(Enumerable.Range(8, 53).Select(i => (long)i), sink.Seqs);
+    }
+
+    [Fact]
+    public async Task EventsCommittedOnAnotherSiloArriveThroughNotify()
+    {
+        var writerSilo = await StartSiloAsync(NoCatchUp);
+        var readerSilo = await StartSiloAsync(NoCatchUp);
+        var sink = new RecordingSink();
+        await using var subscription = await Subscriptions(readerSilo).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await writerSilo.Grains.GetGrain<ICounterGrain>("remote").IncrementAsync("shared:s");
+        }
+
+        await sink.WaitForAsync(5);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], sink.Seqs);
+    }
+
+    [Fact]
+    public async Task EventsWhoseAnnouncementWasLostArriveByTheCatchUp()
+    {
+        var silo = await StartSiloAsync(new Dictionary<string, string?> { ["StreamCatchUpInterval"] = "00:00:00.100" });
+        var sink = new RecordingSink();
+        await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
+
+        // A writer that committed and died before announcing: the rows exist, no NOTIFY was sent.
+        await WriteWithoutAnnouncingAsync("dead-writer", 3);
+
+        await sink.WaitForAsync(3);
+        Assert.Equal([1L, 2L, 3L], sink.Seqs);
+    }
+
+    [Fact]
+    public async Task AStuckConsumerIsClosedWithOverflowAndNeverHoldsBackOthers()
+    {
+        var silo = await StartSiloAsync(NoCatchUp);
+        var stuck = new RecordingSink(capacity: 5);
+        var healthy = new RecordingSink();
+        await using var a = await Subscriptions(silo).SubscribeAsync(Shared, 0, stuck, CancellationToken.None);
+        await using var b = await Subscriptions(silo).SubscribeAsync(Shared, 0, healthy, CancellationToken.None);
+
+        for (var i = 0; i < 30; i++)
+        {
+            await silo.Grains.GetGrain<ICounterGrain>("fast").IncrementAsync("shared:s");
+        }
+
+        Assert.Equal(StreamCloseReason.Overflow, await stuck.ClosedReason.WaitAsync(TimeSpan.FromSeconds(30)));
+        await healthy.WaitForAsync(30);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], stuck.Seqs);
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), healthy.Seqs);
+
+        // The stuck client comes back and resumes from the last seq it got.
+        var resumed = new RecordingSink();
+        await using var c = await Subscriptions(silo).SubscribeAsync(Shared, stuck.Seqs[^1], resumed, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(6, 25).Select(i => (long)i), resumed.Seqs);
+    }
+
+    [Fact]
+    public async Task RetentionKeepsTheNewestEventsOfEachStream()
+    {
+        var silo = await StartSiloAsync(new Dictionary<string, string?> { ["StreamRetentionCount"] = "3" });
+        for (var i = 0; i < 8; i++)
+        {
+            await silo.Grains.GetGrain<ICounterGrain>("kept").IncrementAsync("shared:s");
+        }
+
+        var deleted = await silo.Services.GetRequiredService<StreamRetention>().TrimAsync(CancellationToken.None);
+
+        Assert.Equal(5, deleted);
+        var sink = new RecordingSink();
+        await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
+        Assert.Equal([6L, 7L, 8L], sink.Seqs);
+    }
+
+    private static StreamSubscriptions Subscriptions(TestSilo silo) => silo.Services.GetRequiredService<StreamSubscriptions>();
+
+    private async Task WriteWithoutAnnouncingAsync(string key, int count)
+    {
+        await using var source = NpgsqlDataSource.Create(ConnectionString);
+        for (var version = 0; version < count; version++)
+        {
+            await using var command = source.CreateCommand(
+                "SELECT hub_write_state('counter', $1, 'counter', '{}'::jsonb, $2, ARRAY['shared:s'], ARRAY['counter.changed'], ARRAY['{}'::jsonb], now())");
+            command.Parameters.Add(new() { Value = key });
+            command.Parameters.Add(new() { Value = version == 0 ? DBNull.Value : version, NpgsqlDbType = NpgsqlDbType.Bigint });
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
