@@ -2,7 +2,9 @@
 // It calls grains and reads index tables; it holds no domain state and never touches the
 // runtime's internals. Hosts (the silo, or a standalone API node) call AddHubApi and MapHubApi.
 using System.Text.Json;
+using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Health;
+using OrleansHub.Api.Identity;
 using OrleansHub.Api.Problems;
 using OrleansHub.Api.RequestIds;
 
@@ -20,13 +22,32 @@ public static class HubApi
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemCodes.AddCodeAndRequestId);
         services.AddTransient<IStartupFilter, HubApiStartupFilter>();
+        services.AddAuthentication();
+        services.AddAuthorization();
+        services.AddHubConventions();
+        services.AddHubIdentity();
         return services;
+    }
+
+    /// <summary>
+    /// The request pipeline after the startup filter's outer middleware, in this order: routing,
+    /// authentication, then the conventions that need the caller (rate limits), then authorization.
+    /// </summary>
+    public static WebApplication UseHubApi(this WebApplication app)
+    {
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseHubConventions();
+        app.UseAuthorization();
+        return app;
     }
 
     /// <summary>Maps every API endpoint.</summary>
     public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder routes)
     {
         routes.MapHealth();
+        routes.MapHubConventions();
+        routes.MapIdentity();
         return routes;
     }
 }

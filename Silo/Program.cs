@@ -27,6 +27,7 @@ try
     builder.Services.AddHubApi();
 
     var app = builder.Build();
+    app.UseHubApi();
     app.MapHubApi();
     await app.RunAsync();
     return 0;
