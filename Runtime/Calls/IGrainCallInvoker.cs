@@ -7,4 +7,7 @@ namespace OrleansHub.Runtime.Calls;
 internal interface IGrainCallInvoker
 {
     Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments);
+
+    /// <summary>For [OneWay] calls: observes the call's outcome (logging failures) and returns a completed task.</summary>
+    Task Forget(GrainId target, System.Reflection.MethodInfo method, Task call);
 }

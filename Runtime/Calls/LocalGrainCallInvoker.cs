@@ -1,10 +1,13 @@
+using System.Reflection;
 using OrleansHub.Runtime.Activation;
+using OrleansHub.Runtime.Hosting;
 
 namespace OrleansHub.Runtime.Calls;
 
 /// <summary>Delivers calls to activations in this silo.</summary>
-internal sealed class LocalGrainCallInvoker(Catalog catalog) : IGrainCallInvoker
+internal sealed class LocalGrainCallInvoker(Catalog catalog, RuntimeLog log) : IGrainCallInvoker
 {
+    private readonly RuntimeLog _log = log;
     private volatile bool _accepting;
 
     public Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments)
@@ -17,6 +20,25 @@ internal sealed class LocalGrainCallInvoker(Catalog catalog) : IGrainCallInvoker
         var request = new GrainRequest<TResult>(method.Invoke, arguments, method.AlwaysInterleave, keepsAlive: true);
         catalog.Dispatch(target, request);
         return request.Task;
+    }
+
+    public Task Forget(GrainId target, MethodInfo method, Task call)
+    {
+        if (call.IsCompletedSuccessfully)
+        {
+            return Task.CompletedTask;
+        }
+        call.ContinueWith(
+            static (failed, state) =>
+            {
+                var (invoker, grain, name) = ((LocalGrainCallInvoker, GrainId, string))state!;
+                invoker._log.OneWayCallFailed(name, grain, failed.Exception!.GetBaseException());
+            },
+            (this, target, method.Name),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return Task.CompletedTask;
     }
 
     public void Start() => _accepting = true;

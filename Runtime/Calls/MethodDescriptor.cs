@@ -16,6 +16,8 @@ internal abstract class MethodDescriptor(MethodInfo method)
 
     public bool AlwaysInterleave { get; } = method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true);
 
+    public bool OneWay { get; } = method.IsDefined(typeof(OneWayAttribute), inherit: true);
+
     /// <summary>Sends the call through the invoker and returns the Task the proxy hands to the caller.</summary>
     public abstract object Send(IGrainCallInvoker invoker, GrainId target, object?[] arguments);
 
@@ -24,6 +26,10 @@ internal abstract class MethodDescriptor(MethodInfo method)
     private static MethodDescriptor Build(MethodInfo method)
     {
         var returnType = method.ReturnType;
+        if (method.IsDefined(typeof(OneWayAttribute), inherit: true) && returnType != typeof(Task))
+        {
+            throw new NotSupportedException($"[OneWay] method {method.DeclaringType}.{method.Name} must return Task.");
+        }
         if (returnType == typeof(Task))
         {
             var invoke = Compile<Task>(method);
@@ -63,6 +69,9 @@ internal sealed class MethodDescriptor<TResult>(MethodInfo method, Func<object, 
 {
     public Func<object, object?[], Task<TResult>> Invoke { get; } = invoke;
 
-    public override object Send(IGrainCallInvoker invoker, GrainId target, object?[] arguments) =>
-        invoker.InvokeAsync(target, this, arguments);
+    public override object Send(IGrainCallInvoker invoker, GrainId target, object?[] arguments)
+    {
+        var call = invoker.InvokeAsync(target, this, arguments);
+        return OneWay ? invoker.Forget(target, Method, call) : call;
+    }
 }

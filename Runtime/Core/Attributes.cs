@@ -21,3 +21,11 @@ public sealed class PersistentStateAttribute(string stateName) : Attribute
 {
     public string StateName { get; } = stateName;
 }
+
+/// <summary>
+/// The caller does not wait: the call returns as soon as it is dispatched and the grain's result or error
+/// is dropped (errors are logged). For notifications between grains, where waiting could close a call
+/// cycle. The method must return <see cref="Task"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class OneWayAttribute : Attribute;

@@ -51,4 +51,7 @@ internal sealed partial class RuntimeLog(ILoggerFactory loggers)
 
     [LoggerMessage(15, LogLevel.Warning, "Stream retention pass failed")]
     public partial void StreamRetentionFailed(Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning, "One-way call {Method} to {GrainId} failed")]
+    public partial void OneWayCallFailed(string method, GrainId grainId, Exception exception);
 }

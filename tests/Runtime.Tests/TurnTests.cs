@@ -89,4 +89,28 @@ public sealed class TurnTests(PostgresFixture postgres) : RuntimeTestBase(postgr
         Assert.Equal(new GrainId("counter", "k-1"), ((Calls.GrainReference)(object)reference).GrainId);
         Assert.Throws<ArgumentException>(() => silo.Grains.GetGrain<ICounterGrain>(""));
     }
+
+    [Fact]
+    public async Task AOneWayNotificationThatCallsBackTheSenderDoesNotDeadlock()
+    {
+        var silo = await StartSiloAsync(new Dictionary<string, string?> { ["ResponseTimeout"] = "00:00:05" });
+
+        // a -> b (one-way), b -> a (awaited). With an awaited a -> b this is a cycle that times out.
+        Assert.Equal("served", await silo.Grains.GetGrain<IPingPongGrain>("a").ServeAsync("b"));
+
+        await silo.Probe.WaitAsync("called-back:a");
+        Assert.Equal(1, silo.Probe.Count("recorded:a:b"));
+        Assert.Equal(1, silo.Probe.Count("notified:a"));
+    }
+
+    [Fact]
+    public async Task AOneWayCallReturnsBeforeTheGrainRunsAndHidesItsFailure()
+    {
+        var silo = await StartSiloAsync();
+
+        await silo.Grains.GetGrain<IPingPongGrain>("f").FailAsync();
+
+        // The grain is still healthy afterwards.
+        await silo.Grains.GetGrain<IPingPongGrain>("f").EchoAsync("ok");
+    }
 }
