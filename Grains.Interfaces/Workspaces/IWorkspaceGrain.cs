@@ -1,0 +1,37 @@
+namespace OrleansHub.Grains.Interfaces.Workspaces;
+
+/// <summary>
+/// One workspace: its profile, members and live task stats, and the queue that decides which of its tasks
+/// run. Key: the workspace id. Every change emits on <c>workspace:{id}</c>; list rows live in
+/// <c>workspaces</c> and <c>workspace_members</c>.
+/// </summary>
+public interface IWorkspaceGrain : OrleansHub.Runtime.IGrainWithStringKey
+{
+    /// <summary>Creates the workspace owned by <c>command.OwnerId</c>; 409 if the id exists.</summary>
+    Task<WorkspaceView> CreateAsync(CreateWorkspace command);
+
+    /// <summary>The workspace as <paramref name="callerId"/> may see it; 404 for a non-member.</summary>
+    Task<WorkspaceView> GetAsync(string callerId);
+
+    /// <summary>Owner or editor; 403 for a viewer.</summary>
+    Task<WorkspaceView> UpdateAsync(string callerId, UpdateWorkspace command);
+
+    /// <summary>Owner only. Queued tasks are cancelled.</summary>
+    Task DeleteAsync(string callerId);
+
+    /// <summary>Owner only; adds or changes a member's role (viewer or editor).</summary>
+    Task<WorkspaceView> SetMemberAsync(string callerId, string userId, string role);
+
+    /// <summary>Owner only; 404 if not a member.</summary>
+    Task<WorkspaceView> RemoveMemberAsync(string callerId, string userId);
+
+    /// <summary>The user's role here ("owner", "editor", "viewer"), or null: for access checks elsewhere.</summary>
+    Task<string?> GetRoleAsync(string userId);
+
+    /// <summary>Queues a new task (owner or editor of an active workspace); it starts when a slot is free.</summary>
+    Task EnqueueTaskAsync(QueuedTask task);
+
+    /// <summary>A task left the queue or finished: frees its slot, updates stats, starts the next.</summary>
+    [OrleansHub.Runtime.OneWay]
+    Task TaskSettledAsync(string taskId, string status);
+}
