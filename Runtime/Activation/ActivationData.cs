@@ -18,6 +18,7 @@ internal sealed class ActivationData
     private ActivationState _state = ActivationState.Created;
     private DeactivationReason? _deactivationReason;
     private long _lastActivityMs = Environment.TickCount64;
+    private long _keepAliveUntilMs;
     private object? _instance;
 
     public ActivationData(GrainId id, GrainClassInfo grainClass, GrainRuntime runtime)
@@ -46,7 +47,7 @@ internal sealed class ActivationData
         lock (_lock)
         {
             return _state == ActivationState.Valid && _running.Count == 0 && _waiting.Count == 0
-                && nowMs - _lastActivityMs >= idleMs;
+                && nowMs - _lastActivityMs >= idleMs && nowMs >= _keepAliveUntilMs;
         }
     }
 
@@ -58,6 +59,16 @@ internal sealed class ActivationData
             {
                 return _running.Count > 0 || _waiting.Count > 0 || _state == ActivationState.Activating;
             }
+        }
+    }
+
+    public void DelayDeactivation(TimeSpan timeSpan)
+    {
+        lock (_lock)
+        {
+            _keepAliveUntilMs = timeSpan == TimeSpan.MaxValue
+                ? long.MaxValue
+                : Math.Max(_keepAliveUntilMs, Environment.TickCount64 + (long)timeSpan.TotalMilliseconds);
         }
     }
 
@@ -264,7 +275,8 @@ internal sealed class ActivationData
     {
         lock (_lock)
         {
-            if (_state != ActivationState.Valid || _running.Count > 0 || _waiting.Count > 0 || nowMs - _lastActivityMs < idleMs)
+            if (_state != ActivationState.Valid || _running.Count > 0 || _waiting.Count > 0 || nowMs - _lastActivityMs < idleMs
+                || nowMs < _keepAliveUntilMs)
             {
                 return;
             }

@@ -37,6 +37,12 @@ public abstract class Grain
         _activation.RequestDeactivation(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle"));
 
     /// <summary>
+    /// Keeps this activation from being collected as idle for at least <paramref name="timeSpan"/> (e.g. while
+    /// it follows work that does not call it). Shutdown and explicit deactivation still end it.
+    /// </summary>
+    protected void DelayDeactivation(TimeSpan timeSpan) => _activation.DelayDeactivation(timeSpan);
+
+    /// <summary>
     /// A timer whose ticks are turns of this activation (they respect non-reentrancy). The next tick is
     /// scheduled after the callback finishes. Dispose to stop; it also stops when the activation ends.
     /// </summary>

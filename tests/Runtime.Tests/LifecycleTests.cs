@@ -80,4 +80,27 @@ public sealed class LifecycleTests(PostgresFixture postgres) : RuntimeTestBase(p
         Assert.Equal(Enumerable.Range(2, 20), results.Order());
         Assert.Equal(21, await counter.GetAsync());
     }
+
+    [Fact]
+    public async Task DelayDeactivationKeepsAnIdleGrainWhileOthersAreCollected()
+    {
+        var silo = await StartSiloAsync(new Dictionary<string, string?>
+        {
+            ["CollectionAge"] = "00:00:00.050",
+            ["CollectionQuantum"] = "00:00:00.020",
+        });
+        var kept = silo.Grains.GetGrain<ICounterGrain>("kept");
+        await kept.KeepAliveAsync(TimeSpan.FromHours(1));
+        await kept.IncrementAsync();
+
+        // Idle grains touched after it are collected on the same sweeps; the kept one is not.
+        for (var i = 0; i < 3; i++)
+        {
+            await silo.Grains.GetGrain<ICounterGrain>($"gone{i}").GetAsync();
+            await silo.Probe.WaitAsync($"deactivated:gone{i}:ActivationIdle");
+        }
+
+        Assert.Equal(0, silo.Probe.Count("deactivated:kept"));
+        Assert.Equal(1, silo.Probe.Count("activated:kept"));
+    }
 }

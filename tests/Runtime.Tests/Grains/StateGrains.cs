@@ -27,6 +27,8 @@ public interface ICounterGrain : IGrainWithStringKey
     Task<string?> GetEtagAsync();
 
     Task DeactivateAsync();
+
+    Task KeepAliveAsync(TimeSpan timeSpan);
 }
 
 [GrainType("counter")]
@@ -68,6 +70,12 @@ public sealed class CounterGrain(
     public Task DeactivateAsync()
     {
         DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public Task KeepAliveAsync(TimeSpan timeSpan)
+    {
+        DelayDeactivation(timeSpan);
         return Task.CompletedTask;
     }
 }
