@@ -5,7 +5,11 @@ public interface ITaskRunGrain : OrleansHub.Runtime.IGrainWithStringKey
 {
     /// <summary>The workspace gave this task a slot: start running it (idempotent).</summary>
     [OrleansHub.Runtime.OneWay]
-    Task StartAsync();
+    Task StartAsync(string workspaceId);
+
+    /// <summary>The workspace was deleted: cancel this task, queued or running.</summary>
+    [OrleansHub.Runtime.OneWay]
+    Task WorkspaceDeletedAsync();
 }
 
 /// <summary>Task priorities, highest first.</summary>

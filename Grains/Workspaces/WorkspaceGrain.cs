@@ -38,9 +38,9 @@ public sealed class WorkspaceGrain(
     {
         var cancelled = S.Delete(callerId, clock.GetUtcNow());
         await state.WriteStateAsync([WorkspaceEvents.Deleted(S)], WorkspaceEvents.Rows(S));
-        foreach (var task in cancelled)
+        foreach (var taskId in cancelled)
         {
-            await GrainFactory.GetGrain<ITaskRunGrain>(task.TaskId).StartAsync(); // a deleted workspace's task cancels itself
+            await GrainFactory.GetGrain<ITaskRunGrain>(taskId).WorkspaceDeletedAsync();
         }
     }
 
@@ -83,7 +83,7 @@ public sealed class WorkspaceGrain(
     {
         foreach (var taskId in taskIds)
         {
-            await GrainFactory.GetGrain<ITaskRunGrain>(taskId).StartAsync();
+            await GrainFactory.GetGrain<ITaskRunGrain>(taskId).StartAsync(S.Id);
         }
     }
 }

@@ -68,12 +68,13 @@ public sealed class WorkspaceState
         UpdatedAt = now;
     }
 
-    /// <summary>Marks the workspace deleted and returns the queued tasks that must be cancelled.</summary>
-    public IReadOnlyList<QueuedTask> Delete(string callerId, DateTimeOffset now)
+    /// <summary>Marks the workspace deleted and returns its queued and running tasks, which must be cancelled.</summary>
+    public IReadOnlyList<string> Delete(string callerId, DateTimeOffset now)
     {
         Require(callerId, WorkspaceRoles.Owner);
-        var cancelled = Queue.ToList();
+        var cancelled = Queue.Select(q => q.TaskId).Concat(Running).ToList();
         Queue.Clear();
+        Running.Clear();
         Deleted = true;
         UpdatedAt = now;
         return cancelled;

@@ -105,6 +105,21 @@ public sealed class WorkspaceStateTests
     }
 
     [Fact]
+    public void DeletingReturnsQueuedAndRunningTasksAndEmptiesTheQueue()
+    {
+        var state = Created();
+        state.Enqueue(new QueuedTask("run", TaskPriorities.Medium, "owner"), maxRunning: 1);
+        state.Enqueue(new QueuedTask("wait", TaskPriorities.Medium, "owner"), maxRunning: 1);
+
+        Assert.Equal(["wait", "run"], state.Delete("owner", Now));
+
+        Assert.Empty(state.Queue);
+        Assert.Empty(state.Running);
+        Assert.Null(state.RoleOf("owner"));
+        Assert.Empty(state.Settle("run", TaskStatuses.Cancelled, maxRunning: 1));
+    }
+
+    [Fact]
     public void ViewersAndArchivedWorkspacesCannotQueueTasksAndAReEnqueueIsIgnored()
     {
         var state = Created();

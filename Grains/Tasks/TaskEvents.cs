@@ -1,0 +1,35 @@
+using OrleansHub.Grains.Interfaces.Tasks;
+using OrleansHub.Runtime;
+using OrleansHub.Runtime.Streams;
+
+namespace OrleansHub.Grains.Tasks;
+
+/// <summary>What a task change emits (status and progress to task and workspace streams, logs to the task's) and its list row.</summary>
+internal static class TaskEvents
+{
+    public static StreamId Stream(string taskId) => new("task", taskId);
+
+    public static StreamEvent[] Status(TaskState state)
+    {
+        var view = state.ToView();
+        return [new(Stream(state.Id), "task.status", view), new(new StreamId("workspace", state.WorkspaceId), "task.status", view)];
+    }
+
+    public static StreamEvent[] Progress(TaskState state)
+    {
+        var data = new { task_id = state.Id, progress = state.Progress };
+        return [new(Stream(state.Id), "task.progress", data), new(new StreamId("workspace", state.WorkspaceId), "task.progress", data)];
+    }
+
+    public static IEnumerable<StreamEvent> Logs(TaskState state, IEnumerable<TaskLogLine> lines) =>
+        lines.Select(line => new StreamEvent(Stream(state.Id), "task.log", line));
+
+    public static IndexUpdate[] Row(TaskState state) =>
+    [
+        new("""
+            INSERT INTO tasks (id, workspace_id, created_by, status, priority, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, now())
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = now()
+            """, state.Id, state.WorkspaceId, state.CreatedBy, state.Status, state.Priority, state.CreatedAt),
+    ];
+}
