@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OrleansHub.Benchmarks.Grains;
+using OrleansHub.Runtime;
+using OrleansHub.Runtime.Hosting;
+using OrleansHub.TestSupport;
+
+namespace OrleansHub.Benchmarks.Infrastructure;
+
+/// <summary>
+/// A single silo with the benchmark grains on a fresh database of the run's PostgreSQL (a throwaway
+/// server from TestSupport, or HUB_TEST_PG). Built exactly as an application builds one.
+/// </summary>
+public sealed class BenchSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly string _connectionString;
+
+    private BenchSilo(IHost host, string connectionString)
+    {
+        _host = host;
+        _connectionString = connectionString;
+    }
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<BenchSilo> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync(cancellationToken);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddGrainRuntime(connectionString).AddGrains(typeof(PingGrain).Assembly);
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return new BenchSilo(host, connectionString);
+    }
+
+    /// <summary>Server settings that decide what a commit costs, read through the silo's own data source (its session settings).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadServerSettingsAsync(CancellationToken cancellationToken = default)
+    {
+        var database = _host.Services.GetRequiredService<NpgsqlDataSource>();
+        var settings = new Dictionary<string, string>();
+        foreach (var name in new[] { "server_version", "synchronous_commit", "fsync", "wal_sync_method", "full_page_writes", "shared_buffers", "commit_delay", "max_connections" })
+        {
+            await using var command = database.CreateCommand($"SHOW {name}");
+            settings[name] = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        return settings;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        if (PostgresServer.IsExternal)
+        {
+            await PostgresServer.DropDatabaseAsync(_connectionString);
+        }
+    }
+}
