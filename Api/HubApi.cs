@@ -14,8 +14,10 @@ public static class HubApi
 {
     /// <summary>
     /// Registers the API's services: snake_case JSON, problem details with <c>code</c> and
-    /// <c>request_id</c>, and the outermost middleware (request id, exception handler, status
-    /// code pages), added through a startup filter so that every response carries them.
+    /// <c>request_id</c>, the conventions (rate limits, CORS, compression, OpenAPI, ...), and the
+    /// outermost middleware (request id, request log, exception handler, status code pages, security
+    /// headers, CORS, compression, body limit), added through a startup filter so that every
+    /// response carries them.
     /// </summary>
     public static IServiceCollection AddHubApi(this IServiceCollection services)
     {

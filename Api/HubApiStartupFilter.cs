@@ -1,4 +1,6 @@
+using OrleansHub.Api.Conventions;
 using OrleansHub.Api.RequestIds;
+using OrleansHub.Api.RequestLogging;
 
 namespace OrleansHub.Api;
 
@@ -7,13 +9,20 @@ internal sealed class HubApiStartupFilter : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        // First, so the header is on every response, errors included.
+        // First, so the header is on every response, errors included, and the id is in every log line.
         app.UseMiddleware<RequestIdMiddleware>();
 
-        // Unhandled exceptions become a 500 problem without details; empty error responses
-        // (404 for an unknown route, 405, ...) become problems too.
+        // Outside the exception handler, so it logs the status the client really got.
+        app.UseMiddleware<RequestLoggingMiddleware>();
+
+        // Exceptions become problems (HubExceptionHandler); empty error responses (404 for an
+        // unknown route, 405, 401/403 from authorization, ...) become problems too.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Security headers, CORS (so error responses are readable cross-origin too), compression,
+        // then the body size limit.
+        app.UseHubOuterConventions();
         next(app);
     };
 }

@@ -7,31 +7,56 @@ internal static class ProblemCodes
     public const string Unauthorized = "UNAUTHORIZED";
     public const string Forbidden = "FORBIDDEN";
     public const string NotFound = "NOT_FOUND";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string Conflict = "CONFLICT";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RateLimitExceeded = "RATE_LIMIT_EXCEEDED";
     public const string InternalError = "INTERNAL_ERROR";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
 
+    /// <summary>Name of the extension member carrying the code.</summary>
+    public const string CodeMember = "code";
+
+    /// <summary>Name of the extension member carrying the request id (as in <c>X-Request-Id</c>).</summary>
+    public const string RequestIdMember = "request_id";
+
+    // 405 and 415 are not in API.md's table; they get their own codes rather than VALIDATION_ERROR,
+    // which would send a client looking for field errors that are not there.
     public static string ForStatus(int status) => status switch
     {
         StatusCodes.Status400BadRequest => ValidationError,
         StatusCodes.Status401Unauthorized => Unauthorized,
         StatusCodes.Status403Forbidden => Forbidden,
         StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status409Conflict => Conflict,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => RateLimitExceeded,
         StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,
         >= 500 => InternalError,
         _ => ValidationError,
     };
 
-    /// <summary>Adds <c>code</c> (unless the endpoint chose one) and <c>request_id</c> to a problem.</summary>
+    /// <summary>
+    /// Adds <c>code</c> (unless the endpoint chose one) and <c>request_id</c> to a problem, and drops
+    /// anything that could carry exception text: problems describe the request, never the server.
+    /// </summary>
     public static void AddCodeAndRequestId(ProblemDetailsContext context)
     {
-        var extensions = context.ProblemDetails.Extensions;
-        extensions.TryAdd("code", ForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
-        extensions["request_id"] = context.HttpContext.TraceIdentifier;
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        problem.Status = status;
+        var extensions = problem.Extensions;
+        extensions.TryAdd(CodeMember, ForStatus(status));
+        extensions[RequestIdMember] = context.HttpContext.TraceIdentifier;
+
+        // The framework's developer exception page attaches this one; a response never shows it.
+        extensions.Remove("exception");
+        if (status >= StatusCodes.Status500InternalServerError && problem.Detail is not null && context.Exception is not null)
+        {
+            problem.Detail = null;
+        }
     }
 }

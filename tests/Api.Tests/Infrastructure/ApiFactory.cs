@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansHub.Api.Tests.Infrastructure;
 
@@ -19,6 +21,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             // A real 256-bit key, as production requires one from configuration.
             ["Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+
+            // Every client of a test is 127.0.0.1, and a test class registers and logs in many
+            // users: the production limits (10 logins a minute per address) would turn unrelated
+            // tests into 429s. Tests of the limits pass their own tiny ones in settings.
+            ["RateLimits:Anonymous:PermitLimit"] = "1000000",
+            ["RateLimits:Auth:PermitLimit"] = "1000000",
+            ["RateLimits:PerCaller:PermitLimit"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -29,6 +38,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; }
 
+    /// <summary>Service replacements applied after the silo's own registrations (set before the server starts).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -36,6 +48,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
         }
     }
 }
