@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansHub.Grains.Tasks;
+using OrleansHub.Grains.Tasks.Execution;
+using OrleansHub.Grains.Workspaces;
+
+namespace OrleansHub.Grains;
+
+/// <summary>Services the domain grains need besides the runtime: their options (validated at start) and the task executor.</summary>
+public static class GrainsSetup
+{
+    public static IServiceCollection AddHubGrains(this IServiceCollection services)
+    {
+        services.AddOptions<TaskQueueOptions>().BindConfiguration(TaskQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TaskRunOptions>().BindConfiguration(TaskRunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTaskExecution();
+        return services;
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Threading.Channels;
+using OrleansHub.Grains.Interfaces.Errors;
+using OrleansHub.Grains.Interfaces.Tasks;
+using OrleansHub.Grains.Interfaces.Workspaces;
+using OrleansHub.Grains.Tests.Infrastructure;
+using OrleansHub.Runtime.Streams;
+using OrleansHub.TestSupport;
+
+namespace OrleansHub.Grains.Tests.Tasks;
+
+/// <summary>Tasks through their grains on a real silo, real PostgreSQL and the real local process executor.</summary>
+public sealed class TaskLifecycleTests : IAsyncLifetime
+{
+    private DomainSilo _silo = null!;
+
+    public async Task InitializeAsync() => _silo = await DomainSilo.StartAsync(
+        await PostgresServer.CreateDatabaseAsync(),
+        new Dictionary<string, string?>
+        {
+            ["Execution:Mode"] = "local",
+            ["Tasks:MaxRunningPerWorkspace"] = "1",
+            ["Tasks:MaxActivePerUser"] = "3",
+        });
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task ATaskRunsToSuccessWithItsLogsProgressAndStatusEventsInOrder()
+    {
+        var workspace = await NewWorkspaceAsync();
+        using var events = await WatchAsync(new StreamId("task", "ok1"));
+
+        await Create("ok1", workspace, "sh", "-c", "echo hello; echo '##progress 1/2 half way'; echo oops >&2");
+        var final = await events.UntilFinalAsync();
+
+        Assert.Equal(TaskStatuses.Succeeded, final.GetProperty("status").GetString());
+        Assert.Equal(0, final.GetProperty("exit_code").GetInt32());
+        Assert.Equal(["queued", "running", "succeeded"], events.Statuses);
+        Assert.Contains(("stdout", "hello"), events.Logs);
+        Assert.Contains(("stderr", "oops"), events.Logs);
+        var view = await _silo.Grains.GetGrain<ITaskGrain>("ok1").GetAsync();
+        Assert.Equal(new TaskProgress(1, 2, 50.0, "half way"), view.Progress);
+        var stats = (await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).GetAsync("alice")).Stats;
+        Assert.Equal(new WorkspaceStats(1, 0, 1, 0), stats);
+    }
+
+    [Fact]
+    public async Task ANonZeroExitFailsTheTaskWithItsExitCode()
+    {
+        var workspace = await NewWorkspaceAsync();
+        using var events = await WatchAsync(new StreamId("task", "bad1"));
+
+        await Create("bad1", workspace, "sh", "-c", "exit 3");
+        var final = await events.UntilFinalAsync();
+
+        Assert.Equal(TaskStatuses.Failed, final.GetProperty("status").GetString());
+        Assert.Equal(3, final.GetProperty("exit_code").GetInt32());
+    }
+
+    [Fact]
+    public async Task TheQueueHoldsASecondTaskUntilTheFirstFinishesAndCancellingAQueuedTaskNeverRunsIt()
+    {
+        var workspace = await NewWorkspaceAsync();
+        using var first = await WatchAsync(new StreamId("task", "q1"));
+        using var third = await WatchAsync(new StreamId("task", "q3"));
+
+        await Create("q1", workspace, "sleep", "60");
+        await first.UntilStatusAsync(TaskStatuses.Running);
+        await Create("q2", workspace, "echo", "never");
+        await Create("q3", workspace, "echo", "third");
+
+        Assert.Equal(TaskStatuses.Queued, (await _silo.Grains.GetGrain<ITaskGrain>("q2").GetAsync()).Status);
+        Assert.Equal(TaskStatuses.Cancelled, (await _silo.Grains.GetGrain<ITaskGrain>("q2").CancelAsync("alice")).Status);
+        await _silo.Grains.GetGrain<ITaskGrain>("q1").CancelAsync("alice");
+
+        Assert.Equal(TaskStatuses.Cancelled, (await first.UntilFinalAsync()).GetProperty("status").GetString());
+        Assert.Equal(TaskStatuses.Succeeded, (await third.UntilFinalAsync()).GetProperty("status").GetString());
+        var q2 = await _silo.Grains.GetGrain<ITaskGrain>("q2").GetAsync();
+        Assert.Null(q2.StartedAt);
+        await Assert.ThrowsAsync<ConflictException>(() => _silo.Grains.GetGrain<ITaskGrain>("q2").CancelAsync("alice"));
+    }
+
+    [Fact]
+    public async Task ATaskOverItsTimeoutEndsTimedOut()
+    {
+        var workspace = await NewWorkspaceAsync();
+        using var events = await WatchAsync(new StreamId("task", "slow1"));
+
+        await _silo.Grains.GetGrain<ITaskGrain>("slow1").CreateAsync(new CreateTask(
+            workspace, "alice", ["sleep", "60"], null, ImmutableDictionary<string, string>.Empty, 1, TaskPriorities.High));
+
+        Assert.Equal(TaskStatuses.TimedOut, (await events.UntilFinalAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task AUserPastTheActiveTaskLimitIsRefusedAndAViewerCannotCreateTasks()
+    {
+        var workspace = await NewWorkspaceAsync();
+        await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).SetMemberAsync("alice", "victor", WorkspaceRoles.Viewer);
+        for (var i = 0; i < 3; i++)
+        {
+            await Create($"lim{i}", workspace, "sleep", "60");
+        }
+
+        await Assert.ThrowsAsync<ConflictException>(() => Create("lim3", workspace, "echo", "x"));
+        await Assert.ThrowsAsync<ForbiddenException>(() => _silo.Grains.GetGrain<ITaskGrain>("v1").CreateAsync(
+            new CreateTask(workspace, "victor", ["echo"], null, ImmutableDictionary<string, string>.Empty, null, TaskPriorities.Low)));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await _silo.Grains.GetGrain<ITaskGrain>($"lim{i}").CancelAsync("alice");
+        }
+    }
+
+    private async Task<string> NewWorkspaceAsync()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await _silo.Grains.GetGrain<IWorkspaceGrain>(id).CreateAsync(
+            new CreateWorkspace("alice", "w", null, [], ImmutableDictionary<string, string>.Empty));
+        return id;
+    }
+
+    private Task<TaskView> Create(string id, string workspace, params string[] command) =>
+        _silo.Grains.GetGrain<ITaskGrain>(id).CreateAsync(new CreateTask(
+            workspace, "alice", [.. command], null, ImmutableDictionary<string, string>.Empty, 30, TaskPriorities.Medium));
+
+    private async Task<TaskEvents> WatchAsync(StreamId stream)
+    {
+        var events = new TaskEvents();
+        events.Subscription = await _silo.Streams.SubscribeAsync(stream, 0, events, CancellationToken.None);
+        return events;
+    }
+
+    /// <summary>Records a task stream; waits on its events (signals), never on time.</summary>
+    private sealed class TaskEvents : IStreamSink, IDisposable
+    {
+        private readonly Channel<StoredStreamEvent> _events = Channel.CreateUnbounded<StoredStreamEvent>();
+
+        public StreamSubscription? Subscription { get; set; }
+
+        public List<string> Statuses { get; } = [];
+
+        public List<(string Stream, string Line)> Logs { get; } = [];
+
+        public bool TryDeliver(StoredStreamEvent streamEvent) => _events.Writer.TryWrite(streamEvent);
+
+        public void Closed(StreamCloseReason reason) => _events.Writer.TryComplete();
+
+        public Task<JsonElement> UntilFinalAsync() => UntilAsync(TaskStatuses.IsFinal);
+
+        public Task<JsonElement> UntilStatusAsync(string status) => UntilAsync(s => s == status);
+
+        private async Task<JsonElement> UntilAsync(Func<string, bool> done)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                var next = await _events.Reader.ReadAsync(timeout.Token);
+                var data = JsonDocument.Parse(next.DataJson).RootElement.Clone();
+                if (next.Type == "task.log")
+                {
+                    Logs.Add((data.GetProperty("stream").GetString()!, data.GetProperty("line").GetString()!));
+                }
+                else if (next.Type == "task.status")
+                {
+                    var status = data.GetProperty("status").GetString()!;
+                    Statuses.Add(status);
+                    if (done(status))
+                    {
+                        return data;
+                    }
+                }
+            }
+        }
+
+        public void Dispose() => Subscription?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}
