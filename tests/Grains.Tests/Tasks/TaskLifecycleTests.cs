@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Threading.Channels;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
@@ -126,55 +124,5 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
         _silo.Grains.GetGrain<ITaskGrain>(id).CreateAsync(new CreateTask(
             workspace, "alice", [.. command], null, ImmutableDictionary<string, string>.Empty, 30, TaskPriorities.Medium));
 
-    private async Task<TaskEvents> WatchAsync(StreamId stream)
-    {
-        var events = new TaskEvents();
-        events.Subscription = await _silo.Streams.SubscribeAsync(stream, 0, events, CancellationToken.None);
-        return events;
-    }
-
-    /// <summary>Records a task stream; waits on its events (signals), never on time.</summary>
-    private sealed class TaskEvents : IStreamSink, IDisposable
-    {
-        private readonly Channel<StoredStreamEvent> _events = Channel.CreateUnbounded<StoredStreamEvent>();
-
-        public StreamSubscription? Subscription { get; set; }
-
-        public List<string> Statuses { get; } = [];
-
-        public List<(string Stream, string Line)> Logs { get; } = [];
-
-        public bool TryDeliver(StoredStreamEvent streamEvent) => _events.Writer.TryWrite(streamEvent);
-
-        public void Closed(StreamCloseReason reason) => _events.Writer.TryComplete();
-
-        public Task<JsonElement> UntilFinalAsync() => UntilAsync(TaskStatuses.IsFinal);
-
-        public Task<JsonElement> UntilStatusAsync(string status) => UntilAsync(s => s == status);
-
-        private async Task<JsonElement> UntilAsync(Func<string, bool> done)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (true)
-            {
-                var next = await _events.Reader.ReadAsync(timeout.Token);
-                var data = JsonDocument.Parse(next.DataJson).RootElement.Clone();
-                if (next.Type == "task.log")
-                {
-                    Logs.Add((data.GetProperty("stream").GetString()!, data.GetProperty("line").GetString()!));
-                }
-                else if (next.Type == "task.status")
-                {
-                    var status = data.GetProperty("status").GetString()!;
-                    Statuses.Add(status);
-                    if (done(status))
-                    {
-                        return data;
-                    }
-                }
-            }
-        }
-
-        public void Dispose() => Subscription?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    private Task<TaskStreamRecorder> WatchAsync(StreamId stream) => TaskStreamRecorder.StartAsync(_silo.Streams, stream);
 }
