@@ -2,6 +2,8 @@
 // the co-hosted API. It only wires and owns the process lifetime; behaviour lives in Runtime/,
 // Grains/ and Api/.
 using OrleansHub.Api;
+using OrleansHub.Grains;
+using OrleansHub.Grains.Identity;
 using OrleansHub.Runtime.Hosting;
 using OrleansHub.Silo.Hosting;
 using OrleansHub.Silo.Logging;
@@ -23,7 +25,11 @@ try
 
     // Before the runtime, so an embedded server starts first and stops last.
     var connectionString = builder.AddSiloDatabase();
-    builder.Services.AddGrainRuntime(connectionString);
+    builder.AddSigningKey(log);
+    builder.Services.AddGrainRuntime(connectionString)
+        .AddGrains(typeof(UserGrain).Assembly)
+        .AddMigrations(typeof(UserGrain).Assembly);
+    builder.Services.AddHubGrains();
     builder.Services.AddHubApi();
 
     var app = builder.Build();

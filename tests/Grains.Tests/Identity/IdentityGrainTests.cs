@@ -1,0 +1,135 @@
+using Npgsql;
+using OrleansHub.Grains.Interfaces.Errors;
+using OrleansHub.Grains.Interfaces.Identity;
+using OrleansHub.Grains.Tests.Infrastructure;
+using OrleansHub.TestSupport;
+
+namespace OrleansHub.Grains.Tests.Identity;
+
+/// <summary>The identity grains on a real silo and database: what commits together, and what races.</summary>
+public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private const string Password = "correct horse battery";
+
+    [Fact]
+    public async Task ThePasswordIsRehashedAtLoginWhenTheIterationCountChanged()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var userId = Guid.NewGuid().ToString();
+        await using (var before = await IdentitySilo.StartAsync(database, iterations: 1_000))
+        {
+            await before.Grains.GetGrain<IUserGrain>(userId).RegisterAsync(new RegisterUser("ann", "ann@example.com", Password, null));
+        }
+        Assert.Equal(1_000, PasswordHasher.IterationsOf(await StoredPasswordHashAsync(database, userId)));
+
+        await using var after = await IdentitySilo.StartAsync(database, iterations: 2_000);
+        var user = after.Grains.GetGrain<IUserGrain>(userId);
+
+        Assert.Null(await user.VerifyPasswordAsync(new VerifyPassword("wrong password")));
+        Assert.Equal(1_000, PasswordHasher.IterationsOf(await StoredPasswordHashAsync(database, userId)));
+
+        Assert.NotNull(await user.VerifyPasswordAsync(new VerifyPassword(Password)));
+        var rehashed = await StoredPasswordHashAsync(database, userId);
+        Assert.Equal(2_000, PasswordHasher.IterationsOf(rehashed));
+        Assert.Equal(PasswordCheck.Success, PasswordHasher.Verify(Password, rehashed, 2_000));
+        Assert.NotNull(await user.VerifyPasswordAsync(new VerifyPassword(Password)));
+    }
+
+    [Fact]
+    public async Task OfConcurrentFirstRegistrationsExactlyOneBecomesAdmin()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var silo = await IdentitySilo.StartAsync(database);
+
+        var registrations = Enumerable.Range(0, 8).Select(i =>
+            silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString())
+                .RegisterAsync(new RegisterUser($"u{i}", $"u{i}@example.com", Password, null)));
+        var users = await Task.WhenAll(registrations);
+
+        var admin = Assert.Single(users, u => u.Role == Roles.Admin);
+        Assert.All(users.Where(u => u != admin), u => Assert.Equal(Roles.User, u.Role));
+
+        // The index agrees with the grains, and the first-admin claim names the winner.
+        Assert.Equal(
+            users.OrderBy(u => u.Id, StringComparer.Ordinal).Select(u => $"{u.Id}={u.Role}"),
+            await QueryAsync(database, "SELECT id || '=' || role FROM users ORDER BY id COLLATE \"C\""));
+        Assert.Equal([admin.Id], await QueryAsync(database, "SELECT user_id FROM first_admin"));
+        Assert.Equal(8, (await QueryAsync(database, "SELECT id FROM audit_logs WHERE action = 'register'")).Count);
+    }
+
+    [Fact]
+    public async Task ADuplicateEmailInAnyCaseConflictsAndCommitsNothing()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var silo = await IdentitySilo.StartAsync(database);
+        await silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString()).RegisterAsync(new RegisterUser("a", "Same@Example.com", Password, null));
+        var second = silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString());
+
+        await Assert.ThrowsAsync<ConflictException>(() => second.RegisterAsync(new RegisterUser("b", " same@EXAMPLE.com", Password, null)));
+
+        Assert.Null(await second.GetAsync());
+        Assert.Equal(["same@example.com"], await QueryAsync(database, "SELECT email FROM users"));
+        Assert.Single(await QueryAsync(database, "SELECT id FROM audit_logs WHERE action = 'register'"));
+    }
+
+    [Fact]
+    public async Task AReplayedRefreshTokenRevokesTheSessionAndTellsTheUsersStream()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var silo = await IdentitySilo.StartAsync(database);
+        var now = DateTimeOffset.UtcNow;
+        var sessionId = Guid.NewGuid().ToString();
+        var session = silo.Grains.GetGrain<ISessionGrain>(sessionId);
+        await session.StartAsync(new StartSession("u1", "h0", now.AddDays(1), now.AddDays(2), "password", "10.0.0.1"));
+
+        Assert.Equal(RefreshOutcome.Rotated, (await session.RefreshAsync(new RotateRefreshToken("h0", "h1", now.AddDays(1), null))).Outcome);
+        Assert.Equal(RefreshOutcome.Reused, (await session.RefreshAsync(new RotateRefreshToken("h0", "h2", now.AddDays(1), "10.6.6.6"))).Outcome);
+
+        Assert.False((await session.GetAsync())!.Active);
+        Assert.Equal(RefreshOutcome.Revoked, (await session.RefreshAsync(new RotateRefreshToken("h1", "h3", now.AddDays(1), null))).Outcome);
+        Assert.Equal(
+            [$"session.revoked:{sessionId}"],
+            await QueryAsync(database, "SELECT type || ':' || (data->>'session_id') FROM stream_events WHERE stream_id = 'user:u1'"));
+        Assert.Equal(
+            ["login:10.0.0.1", "refresh_token_reused:10.6.6.6"],
+            await QueryAsync(database, "SELECT action || ':' || ip FROM audit_logs ORDER BY at, action"));
+    }
+
+    [Fact]
+    public async Task ARevokedKeyStopsVerifyingAndOnlyItsOwnerCanRevokeIt()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var silo = await IdentitySilo.StartAsync(database);
+        var keyId = Guid.NewGuid().ToString();
+        var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
+        await key.CreateAsync(new CreateApiKey("owner", "ci", Roles.User, "secret-hash", null));
+
+        Assert.NotNull(await key.VerifyAsync("secret-hash"));
+        Assert.False(await key.RevokeAsync(new RevokeApiKey("someone-else", null)));
+        Assert.NotNull(await key.VerifyAsync("secret-hash"));
+        Assert.True(await key.RevokeAsync(new RevokeApiKey("owner", null)));
+
+        Assert.Null(await key.VerifyAsync("secret-hash"));
+        Assert.False(await key.RevokeAsync(new RevokeApiKey("owner", null)));
+        Assert.Equal(["revoked"], await QueryAsync(database, "SELECT CASE WHEN revoked_at IS NULL THEN 'active' ELSE 'revoked' END FROM api_keys"));
+        Assert.Equal(
+            ["api_key_created", "api_key_revoked"],
+            await QueryAsync(database, "SELECT action FROM audit_logs ORDER BY at, action"));
+    }
+
+    private static async Task<string> StoredPasswordHashAsync(string database, string userId) =>
+        Assert.Single(await QueryAsync(database, $"SELECT state->>'password_hash' FROM grain_state WHERE grain_type = 'user' AND grain_key = '{userId}'"));
+
+    private static async Task<List<string>> QueryAsync(string database, string sql)
+    {
+        await using var source = NpgsqlDataSource.Create(database);
+        await using var command = source.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+        return rows;
+    }
+}
