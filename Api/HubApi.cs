@@ -5,6 +5,8 @@ using System.Text.Json;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Health;
 using OrleansHub.Api.Identity;
+using OrleansHub.Api.Tasks;
+using OrleansHub.Api.Workspaces;
 using OrleansHub.Api.Problems;
 using OrleansHub.Api.RequestIds;
 
@@ -50,6 +52,8 @@ public static class HubApi
         routes.MapHealth();
         routes.MapHubConventions();
         routes.MapIdentity();
+        routes.MapWorkspaces();
+        routes.MapTasks();
         return routes;
     }
 }
