@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Runtime;
 
@@ -72,6 +73,11 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         TimeoutException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The request timed out; retry later."),
         SiloUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The service is restarting; retry later."),
         BadHttpRequestException badRequest => DescribeBadRequest(badRequest),
+
+        // SQLSTATE class 22 (data exception: a NUL byte, a value out of range, text too long for
+        // its column) means a client value got past validation into a query; the value is the
+        // problem, not the server. Logged at Debug only, like every 4xx.
+        PostgresException { SqlState: [ '2', '2', .. ] } => Problem(StatusCodes.Status400BadRequest, "Bad request", "A value in the request cannot be stored (for example, it contains a NUL character or is too long)."),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", null),
     };
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using OrleansHub.Api.Tests.Infrastructure;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Runtime;
@@ -27,6 +28,8 @@ public sealed class ExceptionMappingTests(ApiFixture api) : IClassFixture<ApiFix
         { new BadHttpRequestException("Request body too large. The max request body size is 1048576 bytes.", 413), 413, "PAYLOAD_TOO_LARGE" },
         { new InvalidOperationException("Connection string Host=db;Password=hunter2 is broken"), 500, "INTERNAL_ERROR" },
         { new AggregateException(new NotFoundException("Wrapped.")), 404, "NOT_FOUND" },
+        { new PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021"), 400, "VALIDATION_ERROR" },
+        { new PostgresException("relation \"users\" does not exist", "ERROR", "ERROR", "42P01"), 500, "INTERNAL_ERROR" },
     };
 
     [Theory]

@@ -29,15 +29,15 @@ public static class ConsoleCapture
     /// <summary>All captured text so far.</summary>
     public static string Text => Writer.Snapshot();
 
-    /// <summary>Completes when a captured line contains <paramref name="marker"/>; fails after <paramref name="timeout"/>.</summary>
-    public static Task<string> WaitForLineAsync(string marker, TimeSpan timeout) => Writer.WaitForLineAsync(marker, timeout);
+    /// <summary>Completes when a captured line contains every one of <paramref name="markers"/>; fails after <paramref name="timeout"/>.</summary>
+    public static Task<string> WaitForLineAsync(TimeSpan timeout, params string[] markers) => Writer.WaitForLineAsync(markers, timeout);
 
     private static TeeWriter Writer => _writer ?? throw new InvalidOperationException("ConsoleCapture.Start() was not called.");
 
     private sealed class TeeWriter(TextWriter inner) : TextWriter
     {
         private readonly StringBuilder _text = new();
-        private readonly List<(string Marker, TaskCompletionSource<string> Found)> _waiters = [];
+        private readonly List<(string[] Markers, TaskCompletionSource<string> Found)> _waiters = [];
 
         public override Encoding Encoding => inner.Encoding;
 
@@ -59,17 +59,17 @@ public static class ConsoleCapture
             }
         }
 
-        public async Task<string> WaitForLineAsync(string marker, TimeSpan timeout)
+        public async Task<string> WaitForLineAsync(string[] markers, TimeSpan timeout)
         {
             var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_text)
             {
-                if (FindLine(_text.ToString(), marker, 0) is { } line)
+                if (FindLine(_text.ToString(), markers) is { } line)
                 {
                     return line;
                 }
 
-                _waiters.Add((marker, found));
+                _waiters.Add((markers, found));
             }
 
             return await found.Task.WaitAsync(timeout);
@@ -96,7 +96,7 @@ public static class ConsoleCapture
                 var lastNewLine = text.LastIndexOf('\n');
                 for (var i = _waiters.Count - 1; i >= 0; i--)
                 {
-                    if (FindLine(text[..(lastNewLine + 1)], _waiters[i].Marker, 0) is { } line)
+                    if (FindLine(text[..(lastNewLine + 1)], _waiters[i].Markers) is { } line)
                     {
                         _waiters[i].Found.TrySetResult(line);
                         _waiters.RemoveAt(i);
@@ -105,17 +105,28 @@ public static class ConsoleCapture
             }
         }
 
-        private static string? FindLine(string text, string marker, int from)
+        private static string? FindLine(string text, string[] markers)
         {
-            var at = text.IndexOf(marker, from, StringComparison.Ordinal);
-            if (at < 0)
+            var from = 0;
+            while (text.IndexOf(markers[0], from, StringComparison.Ordinal) is var at and >= 0)
             {
-                return null;
+                var start = text.LastIndexOf('\n', at) + 1;
+                var end = text.IndexOf('\n', at);
+                if (end < 0)
+                {
+                    return null;
+                }
+
+                var line = text[start..end];
+                if (markers.All(marker => line.Contains(marker, StringComparison.Ordinal)))
+                {
+                    return line;
+                }
+
+                from = end;
             }
 
-            var start = text.LastIndexOf('\n', at) + 1;
-            var end = text.IndexOf('\n', at);
-            return end < 0 ? null : text[start..end];
+            return null;
         }
     }
 }
