@@ -126,6 +126,37 @@ public sealed class DockerEngineAnswerTests
     }
 
     [Fact]
+    public async Task AnEngineThatDropsTheWaitFailsTheRunAndTheContainerIsStillRemoved()
+    {
+        using var deadline = Deadline();
+        await using var engine = new FakeDockerEngine(async (request, connection, ct) =>
+        {
+            switch (request.Method, request.Path.Split('?')[0])
+            {
+                case ("POST", "/v1.41/containers/create"):
+                    await FakeDockerEngine.RespondAsync(connection, 201, $"{{\"Id\": \"{ContainerId}\"}}", ct);
+                    break;
+                case ("POST", $"/v1.41/containers/{ContainerId}/attach"):
+                case ("POST", $"/v1.41/containers/{ContainerId}/wait"):
+                    // Headers, then the connection just ends: an engine restart looks like this.
+                    await FakeDockerEngine.BeginStreamAsync(connection, "application/json", ct);
+                    break;
+                default:
+                    await FakeDockerEngine.RespondAsync(connection, 204, "", ct);
+                    break;
+            }
+        });
+        await using var executor = DockerAt(engine.SocketPath);
+
+        var run = await RunAsync(executor, Spec("true"), deadline.Token);
+
+        Assert.Equal(RunOutcome.Failed, run.Result.Outcome);
+        Assert.NotNull(run.Result.StartedAt);
+        Assert.StartsWith("lost track of the run: ", run.Result.Error, StringComparison.Ordinal);
+        Assert.Contains(engine.Requests, r => r.Method == "DELETE" && r.Path.StartsWith($"/v1.41/containers/{ContainerId}?force=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheCreateRequestCarriesTheHardening()
     {
         using var deadline = Deadline();

@@ -109,7 +109,16 @@ internal sealed partial class DockerEngineClient : IDisposable
     /// <summary>Reads the exit code from a wait opened by <see cref="BeginWaitAsync"/>.</summary>
     public async Task<int?> ReadExitCodeAsync(EngineStream wait, CancellationToken cancellationToken)
     {
-        var body = await ReadCappedAsync(wait.Stream, null, Math.Min(_options.MaxResponseBytes, 64 * 1024), cancellationToken).ConfigureAwait(false);
+        byte[] body;
+        try
+        {
+            body = await ReadCappedAsync(wait.Stream, null, Math.Min(_options.MaxResponseBytes, 64 * 1024), cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw Unreachable(ex);
+        }
+
         return Parse(body, "report the exit code", root =>
         {
             if (root.TryGetProperty("Error", out var error) && error.ValueKind == JsonValueKind.Object

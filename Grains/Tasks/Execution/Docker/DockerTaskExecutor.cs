@@ -266,7 +266,15 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
             {
                 LogStopping(handle.RunId, handle.StopReason);
                 await _client.KillContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false);
-                exitCode = await exit.WaitAsync(_options.Docker.RequestTimeout, _clock, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    exitCode = await exit.WaitAsync(_options.Docker.RequestTimeout, _clock, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // Killed, but the engine never said so; removal (forced) follows anyway.
+                    exitCode = null;
+                }
             }
         }
         finally
