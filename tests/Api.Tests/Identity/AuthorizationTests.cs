@@ -43,9 +43,13 @@ public sealed class AuthorizationTests(IdentityApiFixture api) : IClassFixture<I
         var user = await api.RegisterAsync();
         var viewer = await api.RegisterWithRoleAsync("viewer");
 
-        using var asUser = await api.As(user).GetAsync(path);
-        using var asViewer = await api.As(viewer).GetAsync(path);
-        using var asAdmin = await api.As(api.Admin).GetAsync(path);
+        using var userClient = api.As(user);
+        using var viewerClient = api.As(viewer);
+        using var adminClient = api.As(api.Admin);
+
+        using var asUser = await userClient.GetAsync(path);
+        using var asViewer = await viewerClient.GetAsync(path);
+        using var asAdmin = await adminClient.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, asViewer.StatusCode);
@@ -83,14 +87,17 @@ public sealed class AuthorizationTests(IdentityApiFixture api) : IClassFixture<I
     {
         var user = await api.RegisterAsync("ambitious");
 
-        using var byUser = await api.As(user).PutJsonAsync($"/api/v1/users/{user.Id}/role", new { role = "admin" });
-        using var byAdmin = await api.As(api.Admin).PutJsonAsync($"/api/v1/users/{api.Admin.Id}/role", new { role = "viewer" });
+        using var userClient = api.As(user);
+        using var adminClient = api.As(api.Admin);
+
+        using var byUser = await userClient.PutJsonAsync($"/api/v1/users/{user.Id}/role", new { role = "admin" });
+        using var byAdmin = await adminClient.PutJsonAsync($"/api/v1/users/{api.Admin.Id}/role", new { role = "viewer" });
 
         Assert.Equal(HttpStatusCode.Forbidden, byUser.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, byAdmin.StatusCode);
-        using var me = await api.As(user).GetAsync("/api/v1/auth/me");
+        using var me = await userClient.GetAsync("/api/v1/auth/me");
         Assert.Equal("user", (await me.ReadJsonAsync()).GetProperty("role").GetString());
-        using var adminMe = await api.As(api.Admin).GetAsync("/api/v1/auth/me");
+        using var adminMe = await adminClient.GetAsync("/api/v1/auth/me");
         Assert.Equal("admin", (await adminMe.ReadJsonAsync()).GetProperty("role").GetString());
     }
 

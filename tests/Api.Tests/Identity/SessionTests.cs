@@ -16,7 +16,8 @@ public sealed class SessionTests(IdentityApiFixture api) : IClassFixture<Identit
         var session = SignedInUser.From(await response.ReadJsonAsync(), user.Email);
         Assert.Equal(user.Id, session.Id);
         Assert.NotEqual(user.RefreshToken, session.RefreshToken);
-        using var me = await api.As(session).GetAsync("/api/v1/auth/me");
+        using var client = api.As(session);
+        using var me = await client.GetAsync("/api/v1/auth/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         var body = await me.ReadJsonAsync();
         Assert.Equal(user.Id, body.GetProperty("id").GetString());
@@ -63,16 +64,12 @@ public sealed class SessionTests(IdentityApiFixture api) : IClassFixture<Identit
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var rotated = SignedInUser.From(await first.ReadJsonAsync(), user.Email);
         Assert.NotEqual(user.RefreshToken, rotated.RefreshToken);
-        using (var me = await api.As(rotated).GetAsync("/api/v1/auth/me"))
-        {
-            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(rotated));
 
         using var second = await api.RefreshAsync(rotated.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         var newest = SignedInUser.From(await second.ReadJsonAsync(), user.Email);
-        using var me2 = await api.As(newest).GetAsync("/api/v1/auth/me");
-        Assert.Equal(HttpStatusCode.OK, me2.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(newest));
     }
 
     [Fact]
@@ -81,7 +78,8 @@ public sealed class SessionTests(IdentityApiFixture api) : IClassFixture<Identit
         var victim = await api.RegisterAsync("victim");
         using var rotatedResponse = await api.RefreshAsync(victim.RefreshToken);
         var rotated = SignedInUser.From(await rotatedResponse.ReadJsonAsync(), victim.Email);
-        var otherSession = SignedInUser.From(await (await api.LoginAsync(victim.Email, IdentityApiFixture.Password)).ReadJsonAsync(), victim.Email);
+        using var otherLogin = await api.LoginAsync(victim.Email, IdentityApiFixture.Password);
+        var otherSession = SignedInUser.From(await otherLogin.ReadJsonAsync(), victim.Email);
 
         using var replay = await api.RefreshAsync(victim.RefreshToken);
 
@@ -90,20 +88,11 @@ public sealed class SessionTests(IdentityApiFixture api) : IClassFixture<Identit
         {
             Assert.Equal(HttpStatusCode.Unauthorized, newestRefresh.StatusCode);
         }
-        using (var newestAccess = await api.As(rotated).GetAsync("/api/v1/auth/me"))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, newestAccess.StatusCode);
-        }
-        using (var firstAccess = await api.As(victim).GetAsync("/api/v1/auth/me"))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, firstAccess.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(rotated));
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(victim));
 
         // Only that session: the user's other login is untouched.
-        using (var other = await api.As(otherSession).GetAsync("/api/v1/auth/me"))
-        {
-            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(otherSession));
         Assert.Single(await api.AuditAsync($"user_id={victim.Id}&action=refresh_token_reused"));
     }
 
@@ -141,5 +130,12 @@ public sealed class SessionTests(IdentityApiFixture api) : IClassFixture<Identit
         using var response = await api.RefreshAsync(token);
 
         Assert.Equal(token.Length == 0 ? HttpStatusCode.BadRequest : HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private async Task<HttpStatusCode> MeAsync(SignedInUser user)
+    {
+        using var client = api.As(user);
+        using var response = await client.GetAsync("/api/v1/auth/me");
+        return response.StatusCode;
     }
 }

@@ -73,16 +73,22 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     }
 
     [Fact]
-    public async Task AReplayedRefreshTokenRevokesTheSessionAndTellsTheUsersStream()
+    public async Task AReplayedRefreshTokenRevokesTheSessionEvenAfterARestartAndTellsTheUsersStream()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
         var now = DateTimeOffset.UtcNow;
         var sessionId = Guid.NewGuid().ToString();
-        var session = silo.Grains.GetGrain<ISessionGrain>(sessionId);
-        await session.StartAsync(new StartSession("u1", "h0", now.AddDays(1), now.AddDays(2), "password", "10.0.0.1"));
+        await using (var before = await IdentitySilo.StartAsync(database))
+        {
+            var started = before.Grains.GetGrain<ISessionGrain>(sessionId);
+            await started.StartAsync(new StartSession("u1", "h0", now.AddDays(1), now.AddDays(2), "password", "10.0.0.1"));
+            Assert.Equal(RefreshOutcome.Rotated, (await started.RefreshAsync(new RotateRefreshToken("h0", "h1", now.AddDays(1), null))).Outcome);
+        }
 
-        Assert.Equal(RefreshOutcome.Rotated, (await session.RefreshAsync(new RotateRefreshToken("h0", "h1", now.AddDays(1), null))).Outcome);
+        // The family of used tokens is stored state, not memory: a new silo still recognises the replay.
+        await using var silo = await IdentitySilo.StartAsync(database);
+        var session = silo.Grains.GetGrain<ISessionGrain>(sessionId);
+        Assert.True((await session.GetAsync())!.Active);
         Assert.Equal(RefreshOutcome.Reused, (await session.RefreshAsync(new RotateRefreshToken("h0", "h2", now.AddDays(1), "10.6.6.6"))).Outcome);
 
         Assert.False((await session.GetAsync())!.Active);
