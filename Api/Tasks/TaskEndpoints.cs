@@ -30,7 +30,7 @@ internal static class TaskEndpoints
         return group;
     }
 
-    private static async Task<Created<TaskView>> CreateAsync(CreateTaskRequest body, ClaimsPrincipal caller, IGrainFactory grains)
+    private static async Task<Created<TaskView>> CreateAsync(CreateTaskRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         if (body.Type is not null and not "command")
         {
@@ -46,7 +46,7 @@ internal static class TaskEndpoints
     }
 
     private static async Task<Ok<Page<TaskView>>> ListAsync(
-        ClaimsPrincipal caller, IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
         string? workspaceId, string? status, int? limit, int? offset, CancellationToken cancellationToken)
     {
         if (status is not null && !TaskStatuses.IsFinal(status) && status is not (TaskStatuses.Queued or TaskStatuses.Running))
@@ -59,10 +59,10 @@ internal static class TaskEndpoints
         return TypedResults.Ok(Page<TaskView>.From(views, page, total));
     }
 
-    private static async Task<Ok<TaskView>> GetAsync(string id, ClaimsPrincipal caller, IGrainFactory grains) =>
+    private static async Task<Ok<TaskView>> GetAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
         TypedResults.Ok(await VisibleAsync(id, caller, grains, WorkspaceRoles.Viewer));
 
-    private static async Task<Accepted<TaskView>> CancelAsync(string id, ClaimsPrincipal caller, IGrainFactory grains)
+    private static async Task<Accepted<TaskView>> CancelAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         await VisibleAsync(id, caller, grains, WorkspaceRoles.Editor);
         var view = await grains.GetGrain<ITaskGrain>(id).CancelAsync(caller.UserId());
@@ -70,7 +70,7 @@ internal static class TaskEndpoints
     }
 
     private static async Task<Ok<TaskLogPage>> LogsAsync(
-        string id, long? after, ClaimsPrincipal caller, IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        string id, long? after, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
         CancellationToken cancellationToken)
     {
         await VisibleAsync(id, caller, grains, WorkspaceRoles.Viewer);
@@ -78,7 +78,7 @@ internal static class TaskEndpoints
     }
 
     private static async Task StreamAsync(
-        string id, HttpContext http, ClaimsPrincipal caller, IGrainFactory grains, [FromServices] StreamSubscriptions streams,
+        string id, HttpContext http, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] StreamSubscriptions streams,
         CancellationToken cancellationToken)
     {
         await VisibleAsync(id, caller, grains, WorkspaceRoles.Viewer);

@@ -33,7 +33,7 @@ internal static class WorkspaceEndpoints
         Ids.IsPlausible(id) ? grains.GetGrain<IWorkspaceGrain>(id) : throw new NotFoundException("Workspace not found.");
 
     private static async Task<Created<WorkspaceView>> CreateAsync(
-        CreateWorkspaceRequest body, ClaimsPrincipal caller, IGrainFactory grains)
+        CreateWorkspaceRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         var id = Guid.NewGuid().ToString();
         var view = await grains.GetGrain<IWorkspaceGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
@@ -41,7 +41,7 @@ internal static class WorkspaceEndpoints
     }
 
     private static async Task<Ok<Page<WorkspaceView>>> ListAsync(
-        ClaimsPrincipal caller, IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
         int? limit, int? offset, string? sort, string? search, string? status, CancellationToken cancellationToken)
     {
         if (!WorkspaceQueries.IsValidSort(sort))
@@ -59,21 +59,21 @@ internal static class WorkspaceEndpoints
         return TypedResults.Ok(Page<WorkspaceView>.From(views, page, total));
     }
 
-    private static async Task<Ok<WorkspaceView>> GetAsync(string id, ClaimsPrincipal caller, IGrainFactory grains) =>
+    private static async Task<Ok<WorkspaceView>> GetAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
         TypedResults.Ok(await Workspace(grains, id).GetAsync(caller.UserId()));
 
     private static async Task<Ok<WorkspaceView>> UpdateAsync(
-        string id, UpdateWorkspaceRequest body, ClaimsPrincipal caller, IGrainFactory grains) =>
+        string id, UpdateWorkspaceRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
         TypedResults.Ok(await Workspace(grains, id).UpdateAsync(caller.UserId(), body.ToCommand()));
 
-    private static async Task<NoContent> DeleteAsync(string id, ClaimsPrincipal caller, IGrainFactory grains)
+    private static async Task<NoContent> DeleteAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         await Workspace(grains, id).DeleteAsync(caller.UserId());
         return TypedResults.NoContent();
     }
 
     private static async Task<Created<WorkspaceView>> AddMemberAsync(
-        string id, AddMemberRequest body, ClaimsPrincipal caller, IGrainFactory grains)
+        string id, AddMemberRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         var workspace = Workspace(grains, id);
         var callerId = caller.UserId();
@@ -93,7 +93,7 @@ internal static class WorkspaceEndpoints
         return TypedResults.Created($"/api/v1/workspaces/{id}/members/{body.UserId}", view);
     }
 
-    private static async Task<NoContent> RemoveMemberAsync(string id, string userId, ClaimsPrincipal caller, IGrainFactory grains)
+    private static async Task<NoContent> RemoveMemberAsync(string id, string userId, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         await Workspace(grains, id).RemoveMemberAsync(caller.UserId(), userId);
         return TypedResults.NoContent();
