@@ -62,6 +62,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         startInfo.Environment.Remove("ConnectionStrings__Hub");
         startInfo.Environment.Remove("ASPNETCORE_URLS");
         startInfo.Environment["Urls"] = baseAddress.ToString().TrimEnd('/');
+        // An external database needs a configured signing key (docs/identity.md); a test may override it.
+        startInfo.Environment["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         foreach (var (name, value) in environment)
         {
             if (value is null)
