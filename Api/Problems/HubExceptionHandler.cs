@@ -72,6 +72,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         DuplicateIndexEntryException => Problem(StatusCodes.Status409Conflict, "Conflict", "The resource already exists."),
         TimeoutException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The request timed out; retry later."),
         SiloUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The service is restarting; retry later."),
+        UnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", unavailable.Message),
         BadHttpRequestException badRequest => DescribeBadRequest(badRequest),
 
         // SQLSTATE class 22 (data exception: a NUL byte, a value out of range, text too long for

@@ -18,6 +18,9 @@ public sealed class ForbiddenException(string message) : DomainException(message
 /// <summary>401 UNAUTHORIZED: credentials are missing, wrong or revoked.</summary>
 public sealed class UnauthorizedException(string message) : DomainException(message);
 
+/// <summary>503 SERVICE_UNAVAILABLE: something the request needs (e.g. the task sandbox) is down; retry later.</summary>
+public sealed class UnavailableException(string message) : DomainException(message);
+
 /// <summary>400 VALIDATION_ERROR with the offending fields.</summary>
 public sealed class ValidationException(IReadOnlyDictionary<string, string[]> errors)
     : DomainException("One or more fields are invalid.")

@@ -32,7 +32,14 @@ public sealed partial class TaskGrain(
     {
         if (S.Status == TaskStatuses.Running)
         {
-            await RecoverRunAsync(); // this activation never started the run: find it or settle it
+            try
+            {
+                await RecoverRunAsync(); // this activation never started the run: find it or settle it
+            }
+            catch (TaskExecutorUnavailableException)
+            {
+                // The engine is down: the task stays readable, and the watchdog reminder tries again.
+            }
         }
     }
 
@@ -137,7 +144,15 @@ public sealed partial class TaskGrain(
         }
         else
         {
-            await executor.ReapAsync(S.RunId, CancellationToken.None);
+            try
+            {
+                await executor.ReapAsync(S.RunId, CancellationToken.None);
+            }
+            catch (TaskExecutorUnavailableException)
+            {
+                // Cancel stays requested (stored above); the watchdog reaps the run once the engine is back.
+                throw new UnavailableException("The task sandbox is unavailable; the cancel is recorded and will be applied.");
+            }
             await FinishAsync(new RunReport(TaskStatuses.Cancelled, null, "Cancelled.", false, clock.GetUtcNow()));
         }
     }
