@@ -36,7 +36,8 @@ public static class ConventionsSetup
 
         // DataAnnotations on request records, checked before the handler runs; failures are
         // HttpValidationProblemDetails written through the problem details service, so they get
-        // code and request_id like every other problem. Field names follow the JSON naming policy.
+        // code and request_id like every other problem; ProblemCodes turns their CLR member keys
+        // into JSON field names.
         services.AddValidation();
 
         services.AddHubRateLimiting();

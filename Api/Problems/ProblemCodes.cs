@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace OrleansHub.Api.Problems;
 
 /// <summary>The machine-readable <c>code</c> of every problem response (see API.md, "Conventions").</summary>
@@ -54,9 +56,48 @@ internal static class ProblemCodes
 
         // The framework's developer exception page attaches this one; a response never shows it.
         extensions.Remove("exception");
+
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            UseJsonFieldNames(validation.Errors);
+        }
         if (status >= StatusCodes.Status500InternalServerError && problem.Detail is not null && context.Exception is not null)
         {
             problem.Detail = null;
         }
     }
+
+    /// <summary>
+    /// Validation errors are keyed by the JSON names clients send (<c>display_name</c>,
+    /// <c>items[0].unit_price</c>). The framework's DataAnnotations validation keys them by CLR
+    /// member (<c>DisplayName</c>); those keys are converted, snake_case ones are left alone.
+    /// </summary>
+    internal static void UseJsonFieldNames(IDictionary<string, string[]> errors)
+    {
+        if (!errors.Keys.Any(key => key.Any(char.IsUpper)))
+        {
+            return;
+        }
+
+        var renamed = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (key, messages) in errors)
+        {
+            var name = JsonFieldName(key);
+            renamed[name] = renamed.TryGetValue(name, out var existing) ? [.. existing, .. messages] : messages;
+        }
+
+        errors.Clear();
+        foreach (var (key, messages) in renamed)
+        {
+            errors[key] = messages;
+        }
+    }
+
+    // Each dotted segment's member name goes through the API's naming policy; indexers stay.
+    private static string JsonFieldName(string key) => string.Join('.', key.Split('.').Select(segment =>
+    {
+        var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+        var member = bracket < 0 ? segment : segment[..bracket];
+        return JsonNamingPolicy.SnakeCaseLower.ConvertName(member) + (bracket < 0 ? "" : segment[bracket..]);
+    }));
 }

@@ -76,6 +76,21 @@ public sealed class ExceptionMappingTests(ApiFixture api) : IClassFixture<ApiFix
     }
 
     [Fact]
+    public async Task ValidationErrorsAreKeyedByTheJsonFieldNames()
+    {
+        // As the framework's DataAnnotations validation reports them: by CLR member path.
+        var (problem, _) = await HandleAsync(new ValidationException(new Dictionary<string, string[]>
+        {
+            ["DisplayName"] = ["Too short."],
+            ["Items[0].UnitPrice"] = ["Must be positive."],
+        }));
+
+        Assert.Equal(["Too short."], problem.FieldErrors("display_name"));
+        Assert.Equal(["Must be positive."], problem.FieldErrors("items[0].unit_price"));
+        Assert.False(problem.GetProperty("errors").TryGetProperty("DisplayName", out _));
+    }
+
+    [Fact]
     public async Task AnUnexpectedErrorRevealsNothingOfTheException()
     {
         var (problem, _) = await HandleAsync(new InvalidOperationException("Connection string Host=db;Password=hunter2 is broken"));
