@@ -39,11 +39,19 @@ internal sealed class StreamListener(
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
-                // Notifications sent while we were not listening are gone: catch up once now.
-                await CatchUpAsync(stoppingToken).ConfigureAwait(false);
-                while (true)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    // Notifications sent while we were not listening are gone: catch up once now.
+                    await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+                    while (true)
+                    {
+                        await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    // Pooled connections are not reset (NoResetOnClose): never hand one back still listening.
+                    await UnlistenAsync(connection).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,6 +70,23 @@ internal sealed class StreamListener(
                     return;
                 }
             }
+        }
+    }
+
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // A broken connection is not returned to the pool anyway.
         }
     }
 
