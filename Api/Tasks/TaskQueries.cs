@@ -10,30 +10,22 @@ internal static class TaskQueries
     public const int MaxLogPage = 1000;
 
     /// <summary>Ids of tasks the user may see (a member of their workspace), newest first, with the total.</summary>
-    public static async Task<(List<string> Ids, long Total)> ListAsync(
+    public static async Task<(string[] Ids, long Total)> ListAsync(
         NpgsqlDataSource database, string userId, string? workspaceId, string? status, PageQuery page, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("""
-            SELECT t.id, count(*) OVER () FROM tasks t
-            JOIN workspace_members m ON m.workspace_id = t.workspace_id AND m.user_id = $1
-            WHERE ($2::text IS NULL OR t.workspace_id = $2) AND ($3::text IS NULL OR t.status = $3)
-            ORDER BY t.created_at DESC, t.id
-            LIMIT $4 OFFSET $5
+            WITH f AS (
+                SELECT t.id, t.created_at FROM tasks t
+                JOIN workspace_members m ON m.workspace_id = t.workspace_id AND m.user_id = $1
+                WHERE ($2::text IS NULL OR t.workspace_id = $2) AND ($3::text IS NULL OR t.status = $3))
+            SELECT (SELECT count(*) FROM f), ARRAY(SELECT id FROM f ORDER BY created_at DESC, id LIMIT $4 OFFSET $5)
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = (object?)workspaceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = page.Limit });
         command.Parameters.Add(new() { Value = page.Offset });
-        var ids = new List<string>();
-        long total = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-            total = reader.GetInt64(1);
-        }
-        return (ids, total);
+        return await IndexPage.ReadAsync(command, cancellationToken);
     }
 
     public static async Task<List<TaskLogEntry>> LogsAsync(

@@ -18,49 +18,24 @@ internal static class WorkspaceQueries
     public static bool IsValidSort(string? sort) => sort is null || SortColumns.ContainsKey(sort);
 
     /// <summary>Ids of the workspaces the user owns or is a member of, filtered, sorted and paged, with the total.</summary>
-    public static async Task<(List<string> Ids, long Total)> ListAsync(
+    public static async Task<(string[] Ids, long Total)> ListAsync(
         NpgsqlDataSource database, string userId, string? search, string? status, string? sort, PageQuery page,
         CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand($"""
-            SELECT w.id, count(*) OVER () FROM workspaces w
-            JOIN workspace_members m ON m.workspace_id = w.id AND m.user_id = $1
-            WHERE ($2::text IS NULL OR w.status = $2)
-              AND ($3::text IS NULL OR w.name ILIKE '%' || $3 || '%' ESCAPE '\')
-            ORDER BY {SortColumns[sort ?? "created_at:desc"]}
-            LIMIT $4 OFFSET $5
+            WITH f AS (
+                SELECT w.id, w.name, w.created_at FROM workspaces w
+                JOIN workspace_members m ON m.workspace_id = w.id AND m.user_id = $1
+                WHERE ($2::text IS NULL OR w.status = $2)
+                  AND ($3::text IS NULL OR w.name ILIKE '%' || $3 || '%' ESCAPE '\'))
+            SELECT (SELECT count(*) FROM f), ARRAY(SELECT w.id FROM f w ORDER BY {SortColumns[sort ?? "created_at:desc"]} LIMIT $4 OFFSET $5)
             """);
         command.Parameters.Add(new() { Value = userId });
         command.Parameters.Add(new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)EscapeLike(search) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = page.Limit });
         command.Parameters.Add(new() { Value = page.Offset });
-        var ids = new List<string>();
-        long total = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-            total = reader.GetInt64(1);
-        }
-        if (ids.Count == 0 && page.Offset > 0)
-        {
-            total = await CountAsync(database, userId, status, search, cancellationToken);
-        }
-        return (ids, total);
-    }
-
-    private static async Task<long> CountAsync(
-        NpgsqlDataSource database, string userId, string? status, string? search, CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand("""
-            SELECT count(*) FROM workspaces w JOIN workspace_members m ON m.workspace_id = w.id AND m.user_id = $1
-            WHERE ($2::text IS NULL OR w.status = $2) AND ($3::text IS NULL OR w.name ILIKE '%' || $3 || '%' ESCAPE '\')
-            """);
-        command.Parameters.Add(new() { Value = userId });
-        command.Parameters.Add(new() { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)EscapeLike(search) ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await IndexPage.ReadAsync(command, cancellationToken);
     }
 
     private static string? EscapeLike(string? search) => string.IsNullOrEmpty(search)

@@ -117,6 +117,11 @@ public sealed class WorkspaceApiTests(DomainApiFixture api) : IClassFixture<Doma
         var searched = await (await client.GetAsync("/api/v1/workspaces?search=a_1")).ReadJsonAsync();
         Assert.Equal(["Gamma_1"], searched.GetProperty("data").EnumerateArray().Select(w => w.GetProperty("name").GetString()));
 
+        var pastTheEnd = await (await client.GetAsync("/api/v1/workspaces?offset=50")).ReadJsonAsync();
+        Assert.Equal(0, pastTheEnd.GetProperty("data").GetArrayLength());
+        Assert.Equal(5, pastTheEnd.GetProperty("pagination").GetProperty("total").GetInt32());
+        Assert.True(pastTheEnd.GetProperty("pagination").GetProperty("has_prev").GetBoolean());
+
         var clamped = await (await client.GetAsync("/api/v1/workspaces?limit=5000")).ReadJsonAsync();
         Assert.Equal(100, clamped.GetProperty("pagination").GetProperty("limit").GetInt32());
         await (await client.GetAsync("/api/v1/workspaces?sort=owner_id:asc")).AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
