@@ -54,6 +54,7 @@ public class PersistedWriteBenchmarks
             ["writes_per_worker_per_invocation"] = WritesPerWorker.ToString(CultureInfo.InvariantCulture),
             ["processor_count"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
             ["date_utc"] = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+            ["load_average"] = Machine.LoadAverage,
         };
         LatencyResults.Publish(nameof(PersistedWrite), summary, context);
         await _silo.DisposeAsync();

@@ -28,7 +28,11 @@ public class PingBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync() => await _silo.DisposeAsync();
+    public async Task CleanupAsync()
+    {
+        Console.WriteLine($"// Ping: load average at cleanup {Machine.LoadAverage}");
+        await _silo.DisposeAsync();
+    }
 
     [Benchmark(OperationsPerInvoke = Concurrency * CallsPerWorker)]
     public async Task Ping()

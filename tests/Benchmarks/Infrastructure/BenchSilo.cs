@@ -48,6 +48,8 @@ public sealed class BenchSilo : IAsyncDisposable
             await using var command = database.CreateCommand($"SHOW {name}");
             settings[name] = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
+        // The runtime's effective pool settings (it adds its defaults to the connection string), without secrets.
+        settings["npgsql"] = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Password = null }.ConnectionString;
         return settings;
     }
 
