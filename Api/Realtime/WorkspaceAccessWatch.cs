@@ -24,21 +24,27 @@ internal sealed class WorkspaceAccessWatch(StreamSubscriptions streams, Action<s
     /// </summary>
     public async Task<IDisposable> AcquireAsync(string workspaceId, CancellationToken cancellationToken)
     {
-        Entry entry;
+        Entry? entry;
+        var created = false;
         lock (_lock)
         {
-            if (!_entries.TryGetValue(workspaceId, out entry!))
+            if (!_entries.TryGetValue(workspaceId, out entry))
             {
                 entry = new Entry(this, workspaceId);
                 _entries[workspaceId] = entry;
-                entry.Started = StartAsync(entry);
+                created = true;
             }
             entry.Leases++;
+        }
+        // Started outside the lock: the subscription may complete synchronously, and must see this lease.
+        if (created)
+        {
+            _ = StartAsync(entry);
         }
         var lease = new Lease(this, entry);
         try
         {
-            await entry.Started.WaitAsync(cancellationToken);
+            await entry.Ready.Task.WaitAsync(cancellationToken);
             return lease;
         }
         catch
@@ -48,18 +54,27 @@ internal sealed class WorkspaceAccessWatch(StreamSubscriptions streams, Action<s
         }
     }
 
+    // Never throws: the outcome goes to entry.Ready.
     private async Task StartAsync(Entry entry)
     {
-        var subscription = await streams.SubscribeAsync(new StreamId("workspace", entry.WorkspaceId), null, entry, CancellationToken.None);
-        bool released;
-        lock (_lock)
+        try
         {
-            released = entry.Leases == 0;
-            entry.Subscription = subscription;
+            var subscription = await streams.SubscribeAsync(new StreamId("workspace", entry.WorkspaceId), null, entry, CancellationToken.None);
+            bool released;
+            lock (_lock)
+            {
+                released = entry.Leases == 0;
+                entry.Subscription = released ? null : subscription;
+            }
+            if (released)
+            {
+                await subscription.DisposeAsync();
+            }
+            entry.Ready.TrySetResult();
         }
-        if (released)
+        catch (Exception exception)
         {
-            await subscription.DisposeAsync();
+            entry.Ready.TrySetException(exception);
         }
     }
 
@@ -106,7 +121,7 @@ internal sealed class WorkspaceAccessWatch(StreamSubscriptions streams, Action<s
 
         public int Leases { get; set; }
 
-        public Task Started { get; set; } = Task.CompletedTask;
+        public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public StreamSubscription? Subscription { get; set; }
 

@@ -27,20 +27,24 @@ public sealed class HubTestClient : IAsyncDisposable
     private readonly TaskCompletionSource<HubClose> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource _readGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _readGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receiving = Task.CompletedTask;
     private Task _pinging = Task.CompletedTask;
     private int _nextId;
 
-    private HubTestClient(ClientWebSocket socket, HttpMessageInvoker invoker, bool reading)
+    private HubTestClient(ClientWebSocket socket, HttpMessageInvoker invoker, string connectionToken, bool reading)
     {
         _socket = socket;
         _invoker = invoker;
+        ConnectionToken = connectionToken;
         if (reading)
         {
             _readGate.SetResult();
         }
     }
+
+    /// <summary>The <c>id</c> the WebSocket request carried (it appears in the request log).</summary>
+    public string ConnectionToken { get; }
 
     /// <summary>Completes when the connection ends (close message or socket closed).</summary>
     public Task<HubClose> Closed => _closed.Task;
@@ -77,7 +81,7 @@ public sealed class HubTestClient : IAsyncDisposable
             throw;
         }
 
-        var client = new HubTestClient(socket, invoker, reading);
+        var client = new HubTestClient(socket, invoker, connectionToken, reading);
         await client.SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
         var handshake = await client.ReadHandshakeAsync(cancellationToken);
         if (handshake.TryGetProperty("error", out var error))
@@ -179,8 +183,11 @@ public sealed class HubTestClient : IAsyncDisposable
         return all;
     }
 
-    /// <summary>Lets a consumer made with reading: false read from now on.</summary>
+    /// <summary>Lets a paused consumer (or one made with reading: false) read again.</summary>
     public void StartReading() => _readGate.TrySetResult();
+
+    /// <summary>Stops reading from the socket after the frame being read: a slow consumer.</summary>
+    public void PauseReading() => _readGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async ValueTask DisposeAsync()
     {
@@ -268,9 +275,9 @@ public sealed class HubTestClient : IAsyncDisposable
         HubClose? close = null;
         try
         {
-            await _readGate.Task;
             while (!_stop.IsCancellationRequested)
             {
+                await _readGate.Task;
                 var result = await _socket.ReceiveAsync(chunk, _stop.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
