@@ -4,10 +4,11 @@ using OrleansHub.Api.Conventions.Security;
 namespace OrleansHub.Api.Realtime;
 
 /// <summary>
-/// Browsers do not apply CORS to WebSockets, so a page on any site could open the hub with a user's cookie-less
-/// but query-borne token. Requests that carry an <c>Origin</c> (browsers always send one on WebSockets and
-/// cross-origin fetches) must come from the same origin or one listed in <c>Cors:AllowedOrigins</c>; clients
-/// without an Origin (servers, tools) are not browsers and pass.
+/// Browsers do not apply CORS to WebSockets, so the hub checks origins itself (defence in depth: a foreign page
+/// would also need a token). Requests that carry an <c>Origin</c> (browsers send one on WebSockets and
+/// cross-origin fetches) must come from the hub's own origin or one listed in <c>Cors:AllowedOrigins</c>; clients
+/// without an Origin (servers, tools) are not browsers and pass. Behind a TLS-terminating proxy, list the public
+/// origin (the request scheme seen here is http).
 /// </summary>
 internal static class HubOrigins
 {

@@ -21,7 +21,8 @@ internal static class SiloLogging
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext()
-            .Filter.ByExcluding(IsHostStartFailure);
+            .Filter.ByExcluding(IsHostStartFailure)
+            .Filter.ByExcluding(IsRefusedHubCall);
         return (IsJson(configuration)
                 ? logger.WriteTo.Console(new CompactJsonFormatter())
                 : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture))
@@ -36,6 +37,13 @@ internal static class SiloLogging
     // The host logs "Hosting failed to start" with the full exception before rethrowing it;
     // Program reports the same failure as one readable line, so this copy would only add a
     // stack trace to the console.
+    // SignalR logs every HubException a hub method throws as an error with its stack trace. Those are
+    // answers to the client (a refused Subscribe), not faults, and a client could flood the log with them.
+    private static bool IsRefusedHubCall(LogEvent logEvent) =>
+        logEvent.Exception is Microsoft.AspNetCore.SignalR.HubException
+        && logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher" };
+
     private static bool IsHostStartFailure(LogEvent logEvent) =>
         logEvent.Properties.TryGetValue("EventId", out var eventId)
         && eventId is StructureValue structure
