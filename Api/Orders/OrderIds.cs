@@ -22,16 +22,16 @@ internal static class OrderIds
         return new Guid(hash.AsSpan(0, 16)).ToString();
     }
 
-    /// <summary>Null when no key was sent; 400 for an empty, overlong or non-printable one.</summary>
+    /// <summary>Null when no key (or an empty one) was sent; 400 for an overlong one or one with other than printable ASCII.</summary>
     public static string? ValidKey(string? key)
     {
-        if (key is null)
+        if (string.IsNullOrEmpty(key))
         {
             return null;
         }
-        if (key.Length is 0 or > MaxIdempotencyKey || !key.All(c => c is >= '!' and <= '~'))
+        if (key.Length > MaxIdempotencyKey || !key.All(c => c is >= '!' and <= '~'))
         {
-            throw new ValidationException(IdempotencyHeader, $"1 to {MaxIdempotencyKey} printable ASCII characters without spaces.");
+            throw new ValidationException("idempotency-key", $"1 to {MaxIdempotencyKey} printable ASCII characters without spaces.");
         }
         return key;
     }
