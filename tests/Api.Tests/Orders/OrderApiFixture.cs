@@ -52,6 +52,23 @@ public sealed class OrderApiFixture : IAsyncLifetime
 
     public Task<SignedInUser> RegisterAsync(string name = "user") => Factory.RegisterAsync(name);
 
+    /// <summary>A store of <paramref name="owner"/> with the test menu.</summary>
+    public async Task<TestStore> StoreOfAsync(SignedInUser owner)
+    {
+        using var client = As(owner);
+        return await client.CreateStoreAsync();
+    }
+
+    /// <summary>A store with the test menu, of a new owner nobody else in the test plays.</summary>
+    public async Task<TestStore> AnyStoreAsync() => await StoreOfAsync(await RegisterAsync("owner"));
+
+    /// <summary>The order as <paramref name="user"/> reads it.</summary>
+    public async Task<System.Text.Json.JsonElement> OrderAsSeenByAsync(SignedInUser user, string orderId)
+    {
+        using var client = As(user);
+        return await client.GetOrderAsync(orderId);
+    }
+
     /// <summary>A user whose role the admin set to viewer (read-only).</summary>
     public async Task<SignedInUser> RegisterViewerAsync()
     {

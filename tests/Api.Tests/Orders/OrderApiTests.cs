@@ -9,7 +9,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task PricesComeFromTheMenuWhateverTheBodyClaims()
     {
-        var store = await api.As(await api.RegisterAsync()).CreateStoreAsync();
+        var store = await api.AnyStoreAsync();
         var customer = await api.RegisterAsync();
 
         using var response = await api.As(customer).PostOrderAsync(new
@@ -46,7 +46,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task OrderNumbersCountUpPerStore()
     {
-        var owner = api.As(await api.RegisterAsync());
+        using var owner = api.As(await api.RegisterAsync());
         var store = await owner.CreateStoreAsync();
         var otherStore = await owner.CreateStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
@@ -63,7 +63,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task UnknownAndUnavailableItemsAreA400NamingThem()
     {
-        var store = await api.As(await api.RegisterAsync()).CreateStoreAsync();
+        var store = await api.AnyStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
 
         using var response = await customer.PostOrderAsync(new
@@ -88,7 +88,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [InlineData(100, "items[0].quantity")]
     public async Task QuantitiesOutsideOneToNinetyNineAreRejected(int quantity, string field)
     {
-        var store = await api.As(await api.RegisterAsync()).CreateStoreAsync();
+        var store = await api.AnyStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
 
         using var response = await customer.PostOrderAsync(new { store_id = store.Id, items = new[] { new { menu_item_id = store.Latte, quantity } } });
@@ -99,7 +99,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task AnOrderNeedsAKnownStoreAndSomeItems()
     {
-        var store = await api.As(await api.RegisterAsync()).CreateStoreAsync();
+        var store = await api.AnyStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
 
         using var noItems = await customer.PostOrderAsync(new { store_id = store.Id, items = Array.Empty<object>() });
@@ -119,14 +119,17 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
         var owner = await api.RegisterAsync();
         var customer = await api.RegisterAsync();
         var stranger = await api.RegisterAsync();
-        var store = await api.As(owner).CreateStoreAsync();
-        var order = await api.As(customer).PlaceOrderAsync(store);
+        var store = await api.StoreOfAsync(owner);
+        using var asCustomer = api.As(customer);
+        using var asStranger = api.As(stranger);
+        using var nobody = api.Factory.CreateClient();
+        var order = await asCustomer.PlaceOrderAsync(store);
 
-        Assert.Equal(order.Id(), (await api.As(customer).GetOrderAsync(order.Id())).Id());
-        Assert.Equal(order.Id(), (await api.As(owner).GetOrderAsync(order.Id())).Id());
-        using var byStranger = await api.As(stranger).GetAsync($"/api/v1/orders/{order.Id()}");
-        using var missing = await api.As(stranger).GetAsync($"/api/v1/orders/{Guid.NewGuid()}");
-        using var anonymous = await api.Factory.CreateClient().GetAsync($"/api/v1/orders/{order.Id()}");
+        Assert.Equal(order.Id(), (await asCustomer.GetOrderAsync(order.Id())).Id());
+        Assert.Equal(order.Id(), (await api.OrderAsSeenByAsync(owner, order.Id())).Id());
+        using var byStranger = await asStranger.GetAsync($"/api/v1/orders/{order.Id()}");
+        using var missing = await asStranger.GetAsync($"/api/v1/orders/{Guid.NewGuid()}");
+        using var anonymous = await nobody.GetAsync($"/api/v1/orders/{order.Id()}");
 
         var hidden = await byStranger.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         var absent = await missing.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
@@ -137,9 +140,10 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task ANewOrderIsAnnouncedOnTheStoreAndEveryChangeOnTheOrder()
     {
-        var owner = api.As(await api.RegisterAsync());
+        using var owner = api.As(await api.RegisterAsync());
         var store = await owner.CreateStoreAsync();
-        var order = await api.As(await api.RegisterAsync()).PlaceOrderAsync(store);
+        using var customer = api.As(await api.RegisterAsync());
+        var order = await customer.PlaceOrderAsync(store);
 
         foreach (var action in new[] { "accept", "ready", "complete" })
         {
@@ -160,7 +164,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task AcceptingTellsTheCustomerWhenTheOrderWillBeReady()
     {
-        var owner = api.As(await api.RegisterAsync());
+        using var owner = api.As(await api.RegisterAsync());
         var store = await owner.CreateStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
         var order = await customer.PlaceOrderAsync(store);
@@ -180,7 +184,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     public async Task TheOwnerListsTheStoresOrdersByStatusPagedAndNobodyElseCan()
     {
         var owner = await api.RegisterAsync();
-        var store = await api.As(owner).CreateStoreAsync();
+        var store = await api.StoreOfAsync(owner);
         var customer = await api.RegisterAsync();
         using var asCustomer = api.As(customer);
         var orders = new List<string>();
@@ -210,7 +214,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task ACustomerListsTheirOwnOrdersOnly()
     {
-        var store = await api.As(await api.RegisterAsync()).CreateStoreAsync();
+        var store = await api.AnyStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
         using var other = api.As(await api.RegisterAsync());
         var first = await customer.PlaceOrderAsync(store);
@@ -229,7 +233,7 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     [Fact]
     public async Task AViewerReadsButPlacesNoOrders()
     {
-        var store = await api.As(await api.RegisterAsync()).CreateStoreAsync();
+        var store = await api.AnyStoreAsync();
         using var viewer = api.As(await api.RegisterViewerAsync());
 
         using var place = await viewer.PostOrderAsync(OrderFlows.StandardOrder(store));

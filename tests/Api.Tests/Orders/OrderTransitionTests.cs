@@ -46,7 +46,8 @@ public sealed class OrderTransitionTests(OrderApiFixture api) : IClassFixture<Or
     [MemberData(nameof(EveryStatusAndAction))]
     public async Task EachMoveSucceedsFromItsStatusAndIsAConflictFromAnyOther(string from, string action)
     {
-        var (owner, customer, orderId) = await OrderInAsync(from);
+        using var scene = await OrderInAsync(from);
+        var (owner, customer, orderId) = scene;
         var rightful = action == "cancel" ? customer : owner;
 
         using var response = await rightful.ActAsync(orderId, action);
@@ -61,14 +62,13 @@ public sealed class OrderTransitionTests(OrderApiFixture api) : IClassFixture<Or
             await response.AssertProblemAsync(HttpStatusCode.Conflict, "CONFLICT");
             Assert.Equal(from, (await customer.GetOrderAsync(orderId)).GetProperty("status").GetString());
         }
-        owner.Dispose();
-        customer.Dispose();
     }
 
     [Fact]
     public async Task EachPartyDoesOnlyItsOwnPartAndAStrangerSeesNothing()
     {
-        var (owner, customer, orderId) = await OrderInAsync("pending");
+        using var scene = await OrderInAsync("pending");
+        var (owner, customer, orderId) = scene;
         using var stranger = api.As(await api.RegisterAsync());
 
         foreach (var action in new[] { "accept", "reject", "ready", "complete" })
@@ -86,21 +86,18 @@ public sealed class OrderTransitionTests(OrderApiFixture api) : IClassFixture<Or
 
         Assert.Equal("pending", (await customer.GetOrderAsync(orderId)).GetProperty("status").GetString());
         Assert.Single(await api.Factory.EventsAsync($"order:{orderId}"));
-        owner.Dispose();
-        customer.Dispose();
     }
 
     [Fact]
     public async Task AViewerCannotMoveAnOrder()
     {
-        var (owner, customer, orderId) = await OrderInAsync("pending");
+        using var scene = await OrderInAsync("pending");
         using var viewer = api.As(await api.RegisterViewerAsync());
 
-        using var accept = await viewer.ActAsync(orderId, "accept");
+        using var accept = await viewer.ActAsync(scene.OrderId, "accept");
 
         await accept.AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
-        owner.Dispose();
-        customer.Dispose();
+        Assert.Equal("pending", (await scene.Customer.GetOrderAsync(scene.OrderId)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -130,8 +127,8 @@ public sealed class OrderTransitionTests(OrderApiFixture api) : IClassFixture<Or
         }
     }
 
-    /// <summary>A fresh store and order, moved to <paramref name="status"/>; the caller disposes the two clients.</summary>
-    private async Task<(HttpClient Owner, HttpClient Customer, string OrderId)> OrderInAsync(string status)
+    /// <summary>A fresh store and order, moved to <paramref name="status"/>, with clients of its owner and customer.</summary>
+    private async Task<Scene> OrderInAsync(string status)
     {
         var owner = api.As(await api.RegisterAsync());
         var store = await owner.CreateStoreAsync();
@@ -142,6 +139,15 @@ public sealed class OrderTransitionTests(OrderApiFixture api) : IClassFixture<Or
             using var response = await (step == "cancel" ? customer : owner).ActAsync(orderId, step);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        return (owner, customer, orderId);
+        return new Scene(owner, customer, orderId);
+    }
+
+    private sealed record Scene(HttpClient Owner, HttpClient Customer, string OrderId) : IDisposable
+    {
+        public void Dispose()
+        {
+            Owner.Dispose();
+            Customer.Dispose();
+        }
     }
 }

@@ -65,6 +65,48 @@ public sealed class PaymentLifecycleTests
     }
 
     [Fact]
+    public async Task AConfirmationCutShortIsFinishedByThePaymentReminderOnTheNextSilo()
+    {
+        await using var toss = await FakeTossServer.StartAsync();
+        var database = await PostgresServer.CreateDatabaseAsync();
+        var first = new ApiFactory(database, OrderApiFixture.Settings(toss, new Dictionary<string, string?>
+        {
+            ["Payments:Expiry"] = "00:00:01",
+            ["Runtime:ReminderPollInterval"] = "00:10:00", // this silo never looks for due reminders after its start
+        }));
+        string orderId;
+        await using (first)
+        {
+            first.StartServer();
+            await first.RegisterAsync("first-admin");
+            using var owner = first.As(await first.RegisterAsync());
+            var store = await owner.CreateStoreAsync();
+            using var customer = first.As(await first.RegisterAsync());
+            var order = await customer.PlaceOrderAsync(store);
+            orderId = order.Id();
+            var key = await customer.AuthorizedPaymentAsync(toss, order);
+            var charged = toss.DropNextAnswerAfterCharging();
+            using var cut = await customer.ConfirmAsync(orderId, key, order.Total());
+            await charged;
+            await cut.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        }
+
+        await using var second = new ApiFactory(database, OrderApiFixture.Settings(toss, new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = first.Settings["Auth:SigningKey"],
+            ["Runtime:MinimumReminderPeriod"] = "00:00:00.100",
+            ["Runtime:ReminderPollInterval"] = "00:00:00.050",
+        }));
+        second.StartServer();
+        await using var events = await LiveEvents.FollowAsync(second, $"order:{orderId}");
+        var paid = await events.UntilAsync("order.payment", data => data.GetProperty("status").GetString() == "paid");
+
+        Assert.Equal("paid", paid.GetProperty("payment_status").GetString());
+        Assert.Equal(1, toss.Charges);
+        Assert.Equal(2, toss.Calls.Count);
+    }
+
+    [Fact]
     public async Task WithoutAGatewayTheSiloStartsAndPaymentsAnswerServiceUnavailable()
     {
         await using var toss = await FakeTossServer.StartAsync();

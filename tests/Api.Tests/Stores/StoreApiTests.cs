@@ -55,12 +55,15 @@ public sealed class StoreApiTests(OrderApiFixture api) : IClassFixture<OrderApiF
     {
         var owner = await api.RegisterAsync();
         var other = await api.RegisterAsync();
-        var store = await api.As(owner).CreateStoreAsync();
+        var store = await api.StoreOfAsync(owner);
+        using var asOther = api.As(other);
+        using var asOwner = api.As(owner);
+        using var nobody = api.Factory.CreateClient();
         var menu = new { categories = new[] { new { name = "X", items = new[] { new { name = "Y", price = 1 } } } } };
 
-        using var byOther = await api.As(other).PutJsonAsync($"/api/v1/stores/{store.Id}/menu", menu);
-        using var byNobody = await api.Factory.CreateClient().PutJsonAsync($"/api/v1/stores/{store.Id}/menu", menu);
-        using var unknown = await api.As(owner).PutJsonAsync("/api/v1/stores/no-such-store/menu", menu);
+        using var byOther = await asOther.PutJsonAsync($"/api/v1/stores/{store.Id}/menu", menu);
+        using var byNobody = await nobody.PutJsonAsync($"/api/v1/stores/{store.Id}/menu", menu);
+        using var unknown = await asOwner.PutJsonAsync("/api/v1/stores/no-such-store/menu", menu);
 
         await byOther.AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         await byNobody.AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
@@ -105,7 +108,7 @@ public sealed class StoreApiTests(OrderApiFixture api) : IClassFixture<OrderApiF
     public async Task AViewerReadsMenusButOpensNoStore()
     {
         var viewer = await api.RegisterViewerAsync();
-        var store = await api.As(await api.RegisterAsync()).CreateStoreAsync();
+        var store = await api.AnyStoreAsync();
         using var client = api.As(viewer);
 
         using var create = await client.PostJsonAsync("/api/v1/stores", new { name = "Mine" });
@@ -124,7 +127,7 @@ public sealed class StoreApiTests(OrderApiFixture api) : IClassFixture<OrderApiF
         var first = await client.CreateStoreAsync("First");
         var second = await client.CreateStoreAsync("Second");
         var third = await client.CreateStoreAsync("Third");
-        await api.As(other).CreateStoreAsync("Not yours");
+        await api.StoreOfAsync(other);
 
         var page1 = await (await client.GetAsync("/api/v1/stores?limit=2")).ReadJsonAsync();
         var page2 = await (await client.GetAsync("/api/v1/stores?limit=2&offset=2")).ReadJsonAsync();
