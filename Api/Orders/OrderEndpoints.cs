@@ -28,8 +28,10 @@ internal static class OrderEndpoints
         group.MapGet("/", ListAsync).WithName("ListOrders").WithSummary("The caller's own orders (as customer)").ProducesValidationProblem();
         group.MapGet("/{id}", GetAsync).WithName("GetOrder").WithSummary("An order (its customer or its store's owner)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        MapTransition(group.MapPost("/{id}/accept", AcceptAsync).WithName("AcceptOrder").WithSummary("pending → accepted, with an estimated ready time (owner)"));
-        MapTransition(group.MapPost("/{id}/reject", RejectAsync).WithName("RejectOrder").WithSummary("pending → rejected; a paid order is refunded (owner)"));
+        MapTransition(group.MapPost("/{id}/accept", AcceptAsync).WithName("AcceptOrder").WithSummary("pending → accepted, with an estimated ready time (owner)")
+            .ProducesValidationProblem());
+        MapTransition(group.MapPost("/{id}/reject", RejectAsync).WithName("RejectOrder").WithSummary("pending → rejected; a paid order is refunded (owner)")
+            .ProducesValidationProblem());
         MapTransition(group.MapPost("/{id}/ready", ReadyAsync).WithName("MarkOrderReady").WithSummary("accepted → ready (owner)"));
         MapTransition(group.MapPost("/{id}/complete", CompleteAsync).WithName("CompleteOrder").WithSummary("ready → completed (owner)"));
         MapTransition(group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelOrder").WithSummary("pending → cancelled; a paid order is refunded (customer)"));
@@ -37,7 +39,7 @@ internal static class OrderEndpoints
     }
 
     private static void MapTransition(RouteHandlerBuilder endpoint) =>
-        endpoint.RequireAuthorization(AuthPolicies.Writer).ProducesValidationProblem()
+        endpoint.RequireAuthorization(AuthPolicies.Writer)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
     internal static IOrderGrain Order(IGrainFactory grains, string id) =>
