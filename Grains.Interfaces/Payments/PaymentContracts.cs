@@ -15,10 +15,13 @@ public static class PaymentStatuses
     public const string Refunded = "refunded";
 }
 
-/// <summary>Payment methods a customer may choose (lower case; sent to the provider as Toss names them).</summary>
+/// <summary>
+/// Payment methods a customer may choose (lower case). Methods settled later (virtual accounts, whose confirm
+/// answers "waiting for deposit") are not offered: a confirmed payment here is a paid one.
+/// </summary>
 public static class PaymentMethods
 {
-    public static readonly IReadOnlyList<string> All = ["card", "transfer", "easy_pay", "mobile_phone", "virtual_account"];
+    public static readonly IReadOnlyList<string> All = ["card", "transfer", "easy_pay", "mobile_phone"];
 
     public static bool IsKnown(string? method) => method is not null && All.Contains(method);
 }

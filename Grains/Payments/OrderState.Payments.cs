@@ -44,6 +44,10 @@ public sealed partial class OrderState
         {
             throw new ConflictException($"A {Status} order cannot be paid.");
         }
+        if (TotalAmount == 0)
+        {
+            throw new ConflictException("This order costs nothing; there is nothing to pay.");
+        }
         switch (Payment)
         {
             case { Status: PaymentStatuses.Paid or PaymentStatuses.Refunded }:

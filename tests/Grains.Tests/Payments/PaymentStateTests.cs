@@ -153,6 +153,15 @@ public sealed class PaymentStateTests
     }
 
     [Fact]
+    public void AFreeOrderHasNothingToPay()
+    {
+        var state = Pending();
+        state.TotalAmount = 0;
+
+        Assert.Throws<ConflictException>(() => state.ReusablePayment(Customer, "card", Now));
+    }
+
+    [Fact]
     public void APaidOrderIsNotPaidTwice()
     {
         var state = In(OrderStatuses.Accepted);
