@@ -5,6 +5,7 @@ using System.Text.Json;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Health;
 using OrleansHub.Api.Identity;
+using OrleansHub.Api.Orders;
 using OrleansHub.Api.Tasks;
 using OrleansHub.Api.Workspaces;
 using OrleansHub.Api.Problems;
@@ -30,6 +31,7 @@ public static class HubApi
         services.AddAuthorization();
         services.AddHubConventions();
         services.AddHubIdentity();
+        services.AddHubOrders();
         return services;
     }
 
@@ -55,6 +57,7 @@ public static class HubApi
         routes.MapIdentity();
         routes.MapWorkspaces();
         routes.MapTasks();
+        routes.MapStoresAndOrders();
         return routes;
     }
 }
