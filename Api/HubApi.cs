@@ -5,6 +5,7 @@ using System.Text.Json;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Health;
 using OrleansHub.Api.Identity;
+using OrleansHub.Api.Orders;
 using OrleansHub.Api.Realtime;
 using OrleansHub.Api.Tasks;
 using OrleansHub.Api.Workspaces;
@@ -31,6 +32,7 @@ public static class HubApi
         services.AddAuthorization();
         services.AddHubConventions();
         services.AddHubIdentity();
+        services.AddHubOrders();
         services.AddHubRealtime();
         return services;
     }
@@ -42,6 +44,7 @@ public static class HubApi
     public static WebApplication UseHubApi(this WebApplication app)
     {
         app.UseRouting();
+        app.UseAnonymousRoutingRejections();
         app.UseAuthentication();
         app.UseHubConventions();
         app.UseAuthorization();
@@ -56,6 +59,7 @@ public static class HubApi
         routes.MapIdentity();
         routes.MapWorkspaces();
         routes.MapTasks();
+        routes.MapStoresAndOrders();
         routes.MapRealtime();
         return routes;
     }

@@ -1,4 +1,5 @@
 using OrleansHub.Api.Conventions;
+using OrleansHub.Api.Conventions.Proxies;
 using OrleansHub.Api.RequestIds;
 using OrleansHub.Api.RequestLogging;
 
@@ -9,7 +10,10 @@ internal sealed class HubApiStartupFilter : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        // First, so the header is on every response, errors included, and the id is in every log line.
+        // Before anything reads the client address (request log, rate limits, audit log).
+        app.UseTrustedProxies();
+
+        // First of ours, so the header is on every response, errors included, and the id is in every log line.
         app.UseMiddleware<RequestIdMiddleware>();
 
         // Outside the exception handler, so it logs the status the client really got.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OrleansHub.Api.Conventions.Proxies;
 using OrleansHub.Api.Conventions.RateLimiting;
 using OrleansHub.Api.Conventions.Security;
 using OrleansHub.Api.OpenApi;
@@ -41,6 +42,7 @@ public static class ConventionsSetup
         services.AddValidation();
 
         services.AddHubRateLimiting();
+        services.AddTrustedProxies();
 
         services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);

@@ -16,6 +16,8 @@ public sealed class OptionsValidationTests
     [InlineData("Cors:AllowedOrigins:0", "*", "AllowedOrigins")]
     [InlineData("Cors:AllowedOrigins:0", "https://app.example.test/path", "AllowedOrigins")]
     [InlineData("Cors:AllowedOrigins:0", "ftp://app.example.test", "AllowedOrigins")]
+    [InlineData("Proxies:KnownProxies:0", "proxy.example.test", "Proxies:KnownProxies")]
+    [InlineData("Proxies:KnownNetworks:0", "10.0.0.0/33", "Proxies:KnownNetworks")]
     public async Task AnInvalidSettingStopsTheHostFromStarting(string key, string value, string named)
     {
         using var host = Build(new() { [key] = value });
@@ -33,6 +35,8 @@ public sealed class OptionsValidationTests
             ["RateLimits:Auth:PermitLimit"] = "5",
             ["Cors:AllowedOrigins:0"] = "https://app.example.test",
             ["Cors:AllowedOrigins:1"] = "http://localhost:5173",
+            ["Proxies:KnownProxies:0"] = "10.0.0.5",
+            ["Proxies:KnownNetworks:0"] = "fd00::/8",
         });
 
         await host.StartAsync();

@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using OrleansHub.Api.Auth;
+using OrleansHub.Api.Conventions;
+using OrleansHub.Api.Pagination;
+using OrleansHub.Grains.Interfaces.Errors;
+using OrleansHub.Grains.Interfaces.Orders;
+using OrleansHub.Runtime;
+
+namespace OrleansHub.Api.Orders;
+
+/// <summary>
+/// API.md "Stores, orders and payments": placing orders (idempotent with <c>Idempotency-Key</c>), reading them,
+/// and the status machine; plus <c>GET /api/v1/orders</c>, the caller's own orders (docs/orders.md). Who may do
+/// what is decided by the order grain: a stranger gets 404, the wrong party 403, a wrong status 409.
+/// </summary>
+internal static class OrderEndpoints
+{
+    public static RouteGroupBuilder MapOrders(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/orders").WithTags("Orders")
+            .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.PerCaller);
+        group.MapPost("/", CreateAsync).WithName("CreateOrder")
+            .WithSummary("Place an order; the same Idempotency-Key and body return the same order")
+            .RequireAuthorization(AuthPolicies.Writer).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListAsync).WithName("ListOrders").WithSummary("The caller's own orders (as customer)").ProducesValidationProblem();
+        group.MapGet("/{id}", GetAsync).WithName("GetOrder").WithSummary("An order (its customer or its store's owner)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        MapTransition(group.MapPost("/{id}/accept", AcceptAsync).WithName("AcceptOrder").WithSummary("pending → accepted, with an estimated ready time (owner)")
+            .ProducesValidationProblem());
+        MapTransition(group.MapPost("/{id}/reject", RejectAsync).WithName("RejectOrder").WithSummary("pending → rejected; a paid order is refunded (owner)")
+            .ProducesValidationProblem());
+        MapTransition(group.MapPost("/{id}/ready", ReadyAsync).WithName("MarkOrderReady").WithSummary("accepted → ready (owner)"));
+        MapTransition(group.MapPost("/{id}/complete", CompleteAsync).WithName("CompleteOrder").WithSummary("ready → completed (owner)"));
+        MapTransition(group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelOrder").WithSummary("pending → cancelled; a paid order is refunded (customer)"));
+        return group;
+    }
+
+    private static void MapTransition(RouteHandlerBuilder endpoint) =>
+        endpoint.RequireAuthorization(AuthPolicies.Writer)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+    internal static IOrderGrain Order(IGrainFactory grains, string id) =>
+        Ids.IsPlausible(id) ? grains.GetGrain<IOrderGrain>(id) : throw new NotFoundException("Order not found.");
+
+    private static async Task<Created<OrderView>> CreateAsync(
+        CreateOrderRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains,
+        [FromHeader(Name = OrderIds.IdempotencyHeader)] string? idempotencyKey)
+    {
+        var customerId = caller.UserId();
+        var key = OrderIds.ValidKey(idempotencyKey);
+        if (!Ids.IsPlausible(body.StoreId))
+        {
+            throw new ValidationException("store_id", "Required: the id of a store.");
+        }
+        var id = key is null ? OrderIds.New() : OrderIds.ForIdempotencyKey(customerId, key);
+        var view = await grains.GetGrain<IOrderGrain>(id).CreateAsync(body.ToCommand(customerId, key));
+        return TypedResults.Created($"/api/v1/orders/{id}", view);
+    }
+
+    private static async Task<Ok<Page<OrderView>>> ListAsync(
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        string? status, string? sort, int? limit, int? offset, CancellationToken cancellationToken)
+    {
+        var callerId = caller.UserId();
+        var page = PageQuery.From(limit, offset);
+        var (ids, total) = await OrderQueries.ListAsync(database, OrderQueries.ByCustomer, callerId, OrderQueries.Filter(status, sort), page, cancellationToken);
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IOrderGrain>(id).GetAsync(callerId)));
+        return TypedResults.Ok(Page<OrderView>.From(views, page, total));
+    }
+
+    private static async Task<Ok<OrderView>> GetAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
+        TypedResults.Ok(await Order(grains, id).GetAsync(caller.UserId()));
+
+    private static async Task<Ok<OrderView>> AcceptAsync(string id, AcceptOrderRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
+        TypedResults.Ok(await Order(grains, id).AcceptAsync(caller.UserId(), body.EstimatedMinutes ?? 0));
+
+    private static async Task<Ok<OrderView>> RejectAsync(string id, RejectOrderRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
+        TypedResults.Ok(await Order(grains, id).RejectAsync(caller.UserId(), body.Reason ?? ""));
+
+    private static async Task<Ok<OrderView>> ReadyAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
+        TypedResults.Ok(await Order(grains, id).MarkReadyAsync(caller.UserId()));
+
+    private static async Task<Ok<OrderView>> CompleteAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
+        TypedResults.Ok(await Order(grains, id).CompleteAsync(caller.UserId()));
+
+    private static async Task<Ok<OrderView>> CancelAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
+        TypedResults.Ok(await Order(grains, id).CancelAsync(caller.UserId()));
+}

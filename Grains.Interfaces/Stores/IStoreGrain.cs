@@ -1,0 +1,21 @@
+namespace OrleansHub.Grains.Interfaces.Stores;
+
+/// <summary>
+/// One store: its owner, name and menu (categories, items, prices, availability). Key: the store id. The
+/// activation is the menu's cache: reads are served from memory, never from a separate cache. List rows
+/// live in <c>stores</c>; menu changes emit <c>store.menu</c> on <c>store:{id}</c>.
+/// </summary>
+public interface IStoreGrain : OrleansHub.Runtime.IGrainWithStringKey
+{
+    /// <summary>Creates the store owned by <c>command.OwnerId</c> with an empty menu; 409 if the id exists.</summary>
+    Task<StoreView> CreateAsync(CreateStore command);
+
+    /// <summary>The store, or null when it does not exist (for access checks: the caller decides 404).</summary>
+    Task<StoreView?> FindAsync();
+
+    /// <summary>The menu (anyone may read it); 404 if the store does not exist.</summary>
+    Task<MenuView> GetMenuAsync();
+
+    /// <summary>Replaces the menu. Owner only: 403 for anyone else (the store itself is public).</summary>
+    Task<MenuView> UpdateMenuAsync(string callerId, UpdateMenu command);
+}

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Options;
+using OrleansHub.Grains.Interfaces.Errors;
+using OrleansHub.Grains.Interfaces.Orders;
+using OrleansHub.Grains.Interfaces.Payments;
+using OrleansHub.Grains.Interfaces.Stores;
+using OrleansHub.Grains.Payments;
+using OrleansHub.Runtime;
+using OrleansHub.Runtime.Hosting;
+
+namespace OrleansHub.Grains.Orders;
+
+/// <summary>
+/// An order: priced from its store's menu, numbered per store and day, moved through its statuses, cancelled
+/// by a durable reminder when nobody accepts it in time, and paid (Grains/Payments/OrderGrain.Payments.cs).
+/// Non-reentrant, so an accept racing a cancel is two turns, one after the other: exactly one wins.
+/// </summary>
+[GrainType("order")]
+public sealed partial class OrderGrain(
+    [PersistentState("order")] IPersistentState<OrderState> state,
+    OrderNumbers numbers,
+    IPaymentGateway gateway,
+    IOptions<OrderOptions> orders,
+    IOptions<PaymentOptions> payments,
+    IOptions<GrainRuntimeOptions> runtime,
+    TimeProvider clock) : Grain, IOrderGrain, IOrderPaymentGrain, IRemindable
+{
+    private const int NumberAttempts = 3;
+
+    private OrderState S => state.State;
+
+    /// <summary>How soon a reminder whose handler failed (or had to wait) fires again.</summary>
+    private TimeSpan RetryPeriod => runtime.Value.MinimumReminderPeriod;
+
+    public async Task<OrderView> CreateAsync(CreateOrder command)
+    {
+        var requestHash = OrderPricing.RequestHash(command);
+        if (S.IsReplay(command, requestHash))
+        {
+            return S.ToView();
+        }
+        OrderValidation.Validate(command);
+        var store = GrainFactory.GetGrain<IStoreGrain>(command.StoreId);
+        var owner = (await store.FindAsync())?.OwnerId ?? throw new ValidationException("store_id", "No such store.");
+        var items = OrderPricing.Price(await store.GetMenuAsync(), command.Items);
+
+        // Registered before the write: a reminder for an order that was never written finds nothing and ends.
+        await RegisterOrUpdateReminder(Reminders.PendingTimeout, orders.Value.PendingTimeout, RetryPeriod);
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var number = await numbers.NextAsync(command.StoreId, DateOnly.FromDateTime(now.UtcDateTime));
+            state.State = new OrderState();
+            S.Create(GetPrimaryKeyString(), command, requestHash, owner, items, number, now);
+            try
+            {
+                await state.WriteStateAsync(OrderEvents.Created(S), OrderEvents.CreatedRows(S));
+                return S.ToView();
+            }
+            catch (DuplicateIndexEntryException duplicate) when (duplicate.ConstraintName == OrderEvents.NumberTaken && attempt < NumberAttempts)
+            {
+                // Only if the counter row was lost or reset: take the next number.
+            }
+        }
+    }
+
+    public Task<OrderView> GetAsync(string callerId)
+    {
+        S.RequireVisible(callerId);
+        return Task.FromResult(S.ToView());
+    }
+
+    public Task<string?> GetRoleAsync(string userId) => Task.FromResult(S.RoleOf(userId));
+
+    public Task<OrderView> AcceptAsync(string callerId, int estimatedMinutes) => ChangeAsync(now => S.Accept(callerId, estimatedMinutes, now));
+
+    public Task<OrderView> RejectAsync(string callerId, string reason) => ChangeAsync(now => S.Reject(callerId, reason, now));
+
+    public Task<OrderView> MarkReadyAsync(string callerId) => ChangeAsync(now => S.MarkReady(callerId, now));
+
+    public Task<OrderView> CompleteAsync(string callerId) => ChangeAsync(now => S.Complete(callerId, now));
+
+    public Task<OrderView> CancelAsync(string callerId) => ChangeAsync(now => S.Cancel(callerId, now));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == Reminders.PendingTimeout)
+        {
+            var paymentBefore = S.Payment?.Status;
+            if (S.TimeOut(clock.GetUtcNow()))
+            {
+                await WriteStatusAsync(paymentBefore);
+            }
+            else if (S.Status != OrderStatuses.Pending || !S.Exists)
+            {
+                await UnregisterAsync(Reminders.PendingTimeout);
+            }
+        }
+        else if (reminderName == Reminders.Payment)
+        {
+            await SettlePaymentAsync();
+        }
+    }
+
+    private async Task<OrderView> ChangeAsync(Action<DateTimeOffset> change)
+    {
+        var paymentBefore = S.Payment?.Status;
+        change(clock.GetUtcNow());
+        await WriteStatusAsync(paymentBefore);
+        return S.ToView();
+    }
+
+    private async Task WriteStatusAsync(string? paymentBefore)
+    {
+        var paymentChanged = S.Payment?.Status != paymentBefore;
+        await state.WriteStateAsync([.. OrderEvents.Status(S), .. paymentChanged ? OrderEvents.Payment(S) : []], OrderEvents.Rows(S));
+        if (S.Status != OrderStatuses.Pending)
+        {
+            await UnregisterAsync(Reminders.PendingTimeout);
+        }
+        if (paymentChanged && S.Payment?.Status is not (PaymentStatuses.Pending or PaymentStatuses.Confirming))
+        {
+            await UnregisterAsync(Reminders.Payment);
+        }
+    }
+
+    private async Task UnregisterAsync(string name)
+    {
+        if (await GetReminder(name) is { } reminder)
+        {
+            await UnregisterReminder(reminder);
+        }
+    }
+
+    private static class Reminders
+    {
+        public const string PendingTimeout = "pending-timeout";
+        public const string Payment = "payment";
+    }
+}

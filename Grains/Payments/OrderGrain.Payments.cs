@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using OrleansHub.Grains.Interfaces.Errors;
+using OrleansHub.Grains.Interfaces.Payments;
+using OrleansHub.Grains.Payments;
+
+namespace OrleansHub.Grains.Orders;
+
+/// <summary>
+/// The order's payment: initiate, confirm through <see cref="IPaymentGateway"/>, expire. Confirming is
+/// recorded before the gateway is asked, and the gateway always gets the payment's own idempotency key, so
+/// a confirmation cut short (timeout, silo restart) is finished by the next confirm request (or the payment
+/// reminder) without a second charge.
+/// </summary>
+public sealed partial class OrderGrain
+{
+    public async Task<PaymentView> InitiatePaymentAsync(string callerId, string method)
+    {
+        var now = clock.GetUtcNow();
+        if (S.ReusablePayment(callerId, method, now) is { } pending)
+        {
+            return pending.ToView();
+        }
+        RequireGateway();
+        S.StartPayment(new PaymentRecord
+        {
+            Id = Guid.NewGuid().ToString(),
+            Key = "pay_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)),
+            Amount = S.TotalAmount,
+            Method = method,
+            CreatedAt = now,
+            ExpiresAt = now + payments.Value.Expiry,
+        });
+        await RegisterOrUpdateReminder(Reminders.Payment, payments.Value.Expiry, RetryPeriod);
+        await state.WriteStateAsync(OrderEvents.Payment(S), OrderEvents.Rows(S));
+        return S.Payment!.ToView();
+    }
+
+    public async Task<PaymentConfirmation> ConfirmPaymentAsync(string callerId, ConfirmPayment command)
+    {
+        if (S.CheckConfirm(callerId, command.PaymentKey, command.Amount, clock.GetUtcNow()) == ConfirmStep.AskGateway)
+        {
+            RequireGateway();
+            await ConfirmWithGatewayAsync();
+        }
+        return S.Payment!.Status == PaymentStatuses.Paid
+            ? new PaymentConfirmation(S.Id, S.PaymentStatus)
+            : throw OrderState.Declined(S.Payment);
+    }
+
+    private async Task ConfirmWithGatewayAsync()
+    {
+        if (S.BeginConfirm(clock.GetUtcNow()))
+        {
+            await state.WriteStateAsync(OrderEvents.Payment(S), OrderEvents.Rows(S));
+        }
+        var payment = S.Payment!;
+        GatewayResult result;
+        try
+        {
+            result = await gateway.ConfirmAsync(
+                new GatewayConfirmRequest(payment.Key, S.Id, payment.Amount, payment.GatewayIdempotencyKey), CancellationToken.None);
+        }
+        catch (PaymentGatewayUnavailableException)
+        {
+            throw new UnavailableException("The payment provider did not answer. The confirmation is kept: send the same request again.");
+        }
+        if (S.FinishConfirm(result, clock.GetUtcNow()))
+        {
+            await state.WriteStateAsync(OrderEvents.Payment(S), OrderEvents.Rows(S));
+        }
+        await UnregisterAsync(Reminders.Payment);
+    }
+
+    // The payment reminder: a pending payment past its time expires; a confirmation that was cut short is finished.
+    private async Task SettlePaymentAsync()
+    {
+        switch (S.Payment?.Status)
+        {
+            case PaymentStatuses.Pending:
+                if (S.ExpirePayment(clock.GetUtcNow()))
+                {
+                    await state.WriteStateAsync(OrderEvents.Payment(S), OrderEvents.Rows(S));
+                    await UnregisterAsync(Reminders.Payment);
+                }
+                break;
+            case PaymentStatuses.Confirming when gateway.IsConfigured:
+                try
+                {
+                    await ConfirmWithGatewayAsync();
+                }
+                catch (UnavailableException)
+                {
+                    // Still undecided: the reminder's next tick asks again.
+                }
+                break;
+            case PaymentStatuses.Confirming:
+                break;
+            default:
+                await UnregisterAsync(Reminders.Payment);
+                break;
+        }
+    }
+
+    private void RequireGateway()
+    {
+        if (!gateway.IsConfigured)
+        {
+            throw new UnavailableException("Payments are not available: no payment gateway is configured (Payments:Gateway).");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using OrleansHub.Grains.Interfaces.Stores;
+using OrleansHub.Runtime;
+
+namespace OrleansHub.Grains.Stores;
+
+/// <summary>A store and its menu. The activation holds the menu in memory: reads never touch the database.</summary>
+[GrainType("store")]
+public sealed class StoreGrain(
+    [PersistentState("store")] IPersistentState<StoreState> state,
+    TimeProvider clock) : Grain, IStoreGrain
+{
+    private StoreState S => state.State;
+
+    public async Task<StoreView> CreateAsync(CreateStore command)
+    {
+        S.Create(GetPrimaryKeyString(), command, clock.GetUtcNow());
+        await state.WriteStateAsync([StoreEvents.Menu(S)], [StoreEvents.Row(S)]);
+        return S.ToView();
+    }
+
+    public Task<StoreView?> FindAsync() => Task.FromResult(S.Exists ? S.ToView() : null);
+
+    public Task<MenuView> GetMenuAsync()
+    {
+        S.RequireExists();
+        return Task.FromResult(S.ToMenu());
+    }
+
+    public async Task<MenuView> UpdateMenuAsync(string callerId, UpdateMenu command)
+    {
+        S.ReplaceMenu(callerId, command, () => Guid.NewGuid().ToString("N"), clock.GetUtcNow());
+        await state.WriteStateAsync(StoreEvents.Menu(S));
+        return S.ToMenu();
+    }
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OrleansHub.Api.Tests.Payments.Support;
+using OrleansHub.Grains.Payments;
+
+namespace OrleansHub.Api.Tests.Payments;
+
+/// <summary>The Toss-protocol gateway against the fake provider over real HTTP: decisions, idempotency, and what stays undecided.</summary>
+public sealed class TossGatewayTests : IAsyncLifetime
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private FakeTossServer _toss = null!;
+
+    public async Task InitializeAsync() => _toss = await FakeTossServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _toss.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AnAuthorizedPaymentIsApprovedWithWhenAndHow()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+
+        var result = await Gateway(_toss.BaseUrl + "/").ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None);
+
+        Assert.True(result.Approved);
+        Assert.NotNull(result.ApprovedAt);
+        Assert.Equal("카드", result.Method);
+        Assert.Equal(1, _toss.Charges);
+    }
+
+    [Fact]
+    public async Task ARepeatedIdempotencyKeyGetsTheFirstAnswerWithoutASecondCharge()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        var gateway = Gateway(_toss.BaseUrl);
+
+        var first = await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None);
+        var again = await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None);
+
+        Assert.True(first.Approved);
+        Assert.Equal(first, again);
+        Assert.Equal(1, _toss.Charges);
+    }
+
+    [Fact]
+    public async Task APaymentAlreadyConfirmedUnderAnotherKeyIsRecognisedByLookingItUp()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        var gateway = Gateway(_toss.BaseUrl);
+
+        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None);
+        var second = await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-2"), CancellationToken.None);
+
+        Assert.True(second.Approved);
+        Assert.Equal(1, _toss.Charges);
+    }
+
+    [Fact]
+    public async Task ADeclineCarriesTheProvidersCodeAndMessage()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        _toss.Decline("pk-1");
+
+        var result = await Gateway(_toss.BaseUrl).ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None);
+
+        Assert.False(result.Approved);
+        Assert.Equal("REJECT_CARD_PAYMENT", result.Code);
+        Assert.False(string.IsNullOrEmpty(result.Message));
+        Assert.Equal(0, _toss.Charges);
+    }
+
+    [Fact]
+    public async Task APaymentTheCustomerNeverAuthorizedIsDeclined()
+    {
+        var result = await Gateway(_toss.BaseUrl).ConfirmAsync(new("pk-unknown", "order-1", 12_000, "idem-1"), CancellationToken.None);
+
+        Assert.False(result.Approved);
+        Assert.Equal("NOT_FOUND_PAYMENT_SESSION", result.Code);
+    }
+
+    [Fact]
+    public async Task AWrongSecretKeyLeavesTheOutcomeUnknown()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+
+        await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() =>
+            Gateway(_toss.BaseUrl, "test_sk_wrong").ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None));
+        Assert.Equal(0, _toss.Charges);
+    }
+
+    [Fact]
+    public async Task AGatewayThatCutsTheConnectionLeavesTheOutcomeUnknown()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        var charged = _toss.DropNextAnswerAfterCharging();
+
+        await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() =>
+            Gateway(_toss.BaseUrl).ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None));
+        await charged;
+        var retried = await Gateway(_toss.BaseUrl).ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None);
+
+        Assert.True(retried.Approved);
+        Assert.Equal(1, _toss.Charges);
+    }
+
+    [Fact]
+    public async Task AnUnreachableGatewayLeavesTheOutcomeUnknown()
+    {
+        var closed = _toss.BaseUrl;
+        await _toss.DisposeAsync();
+        _toss = await FakeTossServer.StartAsync();
+
+        await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() =>
+            Gateway(closed).ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None));
+    }
+
+    private TossPaymentGateway Gateway(string baseUrl, string secretKey = FakeTossServer.SecretKey) => new(
+        _services.GetRequiredService<IHttpClientFactory>(),
+        Options.Create(new PaymentOptions { Gateway = new PaymentGatewayOptions { BaseUrl = baseUrl, SecretKey = secretKey } }),
+        NullLogger<TossPaymentGateway>.Instance);
+}

@@ -1,0 +1,163 @@
+using Npgsql;
+using OrleansHub.Grains.Interfaces.Errors;
+using OrleansHub.Grains.Interfaces.Orders;
+using OrleansHub.Grains.Interfaces.Stores;
+using OrleansHub.Grains.Tests.Infrastructure;
+using OrleansHub.Runtime;
+using OrleansHub.Runtime.Streams;
+using OrleansHub.TestSupport;
+
+namespace OrleansHub.Grains.Tests.Orders;
+
+/// <summary>Orders and stores on a real silo and PostgreSQL: numbering, idempotent creates, the durable pending timeout.</summary>
+public sealed class OrderGrainTests
+{
+    private static readonly Dictionary<string, string?> FastReminders = new()
+    {
+        ["Runtime:MinimumReminderPeriod"] = "00:00:00.100",
+        ["Runtime:ReminderPollInterval"] = "00:00:00.050",
+        ["Orders:PendingTimeout"] = "00:00:00.300",
+    };
+
+    [Fact]
+    public async Task ConcurrentOrdersOfOneStoreGetDistinctConsecutiveNumbers()
+    {
+        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync());
+        await OpenStoreAsync(silo.Grains, "s1");
+
+        var orders = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => PlaceAsync(silo.Grains, $"o{i}", "s1")));
+
+        Assert.Equal(Enumerable.Range(1, 30).Select(n => $"A{n:D3}"), orders.Select(o => o.OrderNumber).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task NumbersContinueAfterARestartAndEachStoreCountsOnItsOwn()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await using (var first = await DomainSilo.StartAsync(database))
+        {
+            await OpenStoreAsync(first.Grains, "s1");
+            await PlaceAsync(first.Grains, "o1", "s1");
+            await PlaceAsync(first.Grains, "o2", "s1");
+        }
+
+        await using var second = await DomainSilo.StartAsync(database);
+        await OpenStoreAsync(second.Grains, "s2");
+
+        Assert.Equal("A003", (await PlaceAsync(second.Grains, "o3", "s1")).OrderNumber);
+        Assert.Equal("A001", (await PlaceAsync(second.Grains, "o4", "s2")).OrderNumber);
+    }
+
+    [Fact]
+    public async Task ConcurrentDuplicateCreatesOfOneOrderMakeOneOrder()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await using var silo = await DomainSilo.StartAsync(database);
+        await OpenStoreAsync(silo.Grains, "s1");
+        await using var board = await StreamRecorder.StartAsync(silo.Streams, new StreamId("store", "s1"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PlaceAsync(silo.Grains, "same", "s1")));
+        await PlaceAsync(silo.Grains, "marker", "s1");
+        await board.UntilAsync("order.created", data => data.GetProperty("id").GetString() == "marker");
+
+        Assert.Single(results.Select(r => (r.Id, r.OrderNumber, r.CreatedAt)).Distinct());
+        Assert.Equal(["same", "marker"], board.Seen.Where(e => e.Type == "order.created").Select(e => e.Data.GetProperty("id").GetString()));
+        Assert.Equal(2L, await ScalarAsync(database, "SELECT count(*) FROM orders"));
+        await Assert.ThrowsAsync<ConflictException>(() => PlaceAsync(silo.Grains, "same", "s1", quantity: 5));
+    }
+
+    [Fact]
+    public async Task APendingOrderNobodyAcceptsIsCancelledByItsReminder()
+    {
+        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync(), FastReminders);
+        await OpenStoreAsync(silo.Grains, "s1");
+        await using var events = await StreamRecorder.StartAsync(silo.Streams, new StreamId("order", "o1"));
+
+        await PlaceAsync(silo.Grains, "o1", "s1");
+        var cancelled = await events.UntilStatusAsync(OrderStatuses.Cancelled);
+
+        Assert.Equal("Not accepted in time.", cancelled.GetProperty("status_reason").GetString());
+        Assert.Equal([OrderStatuses.Pending, OrderStatuses.Cancelled], events.Seen.Select(e => e.Data.GetProperty("status").GetString()));
+        Assert.Equal(OrderStatuses.Cancelled, (await silo.Grains.GetGrain<IOrderGrain>("o1").GetAsync("customer")).Status);
+    }
+
+    [Fact]
+    public async Task AnAcceptedOrderIsNotCancelledByTheTimeout()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await using var silo = await DomainSilo.StartAsync(database, FastReminders);
+        await OpenStoreAsync(silo.Grains, "s1");
+        var order = silo.Grains.GetGrain<IOrderGrain>("o1");
+
+        await PlaceAsync(silo.Grains, "o1", "s1");
+        await order.AcceptAsync("owner", 10);
+        await PlaceAsync(silo.Grains, "o2", "s1"); // a sibling whose timeout firing shows reminders ran after the accept
+        await using var sibling = await StreamRecorder.StartAsync(silo.Streams, new StreamId("order", "o2"));
+        await sibling.UntilStatusAsync(OrderStatuses.Cancelled);
+
+        Assert.Equal(OrderStatuses.Accepted, (await order.GetAsync("owner")).Status);
+        Assert.Equal(0L, await RemindersOfAsync(database, "o1"));
+    }
+
+    [Fact]
+    public async Task ThePendingTimeoutIsDurableAndFiresOnTheNextSiloAfterARestart()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        var slow = new Dictionary<string, string?>(FastReminders)
+        {
+            ["Orders:PendingTimeout"] = "00:00:01",
+            ["Runtime:ReminderPollInterval"] = "00:10:00", // this silo never looks for due reminders after its start
+        };
+        await using (var first = await DomainSilo.StartAsync(database, slow))
+        {
+            await OpenStoreAsync(first.Grains, "s1");
+            await PlaceAsync(first.Grains, "o1", "s1");
+            Assert.Equal(OrderStatuses.Pending, (await first.Grains.GetGrain<IOrderGrain>("o1").GetAsync("owner")).Status);
+        }
+
+        await using var second = await DomainSilo.StartAsync(database, FastReminders);
+        await using var events = await StreamRecorder.StartAsync(second.Streams, new StreamId("order", "o1"));
+        await events.UntilStatusAsync(OrderStatuses.Cancelled);
+
+        Assert.Equal("cancelled", await ScalarAsync<string>(database, "SELECT status FROM orders WHERE id = 'o1'"));
+    }
+
+    [Fact]
+    public async Task TheMenuIsServedFromTheActivationNotReadFromTheDatabase()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await using var silo = await DomainSilo.StartAsync(database);
+        var store = await OpenStoreAsync(silo.Grains, "s1");
+
+        Assert.Equal(1L, await ScalarAsync(database, "WITH d AS (DELETE FROM grain_state WHERE grain_type = 'store' RETURNING 1) SELECT count(*) FROM d"));
+        var menu = await store.GetMenuAsync();
+
+        Assert.Equal(["latte", "tea"], menu.Categories.Single().Items.Select(i => i.Id));
+    }
+
+    private static async Task<IStoreGrain> OpenStoreAsync(IGrainFactory grains, string id)
+    {
+        var store = grains.GetGrain<IStoreGrain>(id);
+        await store.CreateAsync(new CreateStore("owner", "Cafe " + id));
+        await store.UpdateMenuAsync("owner", new UpdateMenu([
+            new MenuCategoryInput("Drinks", [new MenuItemInput("latte", "Latte", 4_500, null, true), new MenuItemInput("tea", "Tea", 3_000, null, true)]),
+        ]));
+        return store;
+    }
+
+    private static Task<OrderView> PlaceAsync(IGrainFactory grains, string id, string storeId, int quantity = 1) =>
+        grains.GetGrain<IOrderGrain>(id).CreateAsync(new CreateOrder("customer", storeId, null, [new OrderLineRequest("latte", quantity)], null, null));
+
+    // The number of reminders the order still has: none once it left pending.
+    private static Task<long> RemindersOfAsync(string database, string orderId) =>
+        ScalarAsync(database, $"SELECT count(*) FROM reminders WHERE grain_type = 'order' AND grain_key = '{orderId}'");
+
+    private static Task<long> ScalarAsync(string database, string sql) => ScalarAsync<long>(database, sql);
+
+    private static async Task<T> ScalarAsync<T>(string database, string sql)
+    {
+        await using var source = NpgsqlDataSource.Create(database);
+        await using var command = source.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
