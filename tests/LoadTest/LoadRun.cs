@@ -1,0 +1,246 @@
+using System.Diagnostics;
+
+namespace OrleansHub.LoadTest;
+
+/// <summary>
+/// One run: users and groups through the REST API, connections ramped up at <see cref="LoadOptions.ConnectRate"/>,
+/// paced writers for the warm-up and the measured window, a drain, then the final seq check of every stream.
+/// </summary>
+internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
+{
+    private readonly LoadStats _stats = new();
+    private long _paced;
+    private long _paceStart;
+
+    public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var loadBefore = Machine.LoadAverage();
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Writers + 32 };
+        using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+        var rest = new RestDriver(http, _stats);
+
+        Console.WriteLine($"Registering {options.Users} users ...");
+        var users = await InParallelAsync(options.Users, 4, _ => rest.RegisterAsync(cancellationToken), cancellationToken);
+        var ramp = TimeSpan.FromSeconds(options.Connections / (double)options.ConnectRate);
+        var park = (int)Math.Min(3_600, (ramp + options.Warmup + options.Duration + options.Drain).TotalSeconds + 600);
+        Console.WriteLine($"Creating {options.Groups} workspaces (each with a parked task) and stores ...");
+        var groups = await InParallelAsync(options.Groups, 8, i => rest.CreateGroupAsync(users[i % users.Count], park, cancellationToken), cancellationToken);
+
+        Console.WriteLine($"Opening {options.Connections} hub connections at {options.ConnectRate}/s ...");
+        using var socketHandler = new SocketsHttpHandler();
+        using var sockets = new HttpMessageInvoker(socketHandler);
+        var (connections, connectFailures) = await ConnectAllAsync(groups, http, sockets, cancellationToken);
+        Console.WriteLine($"{connections.Count} connections open, {connectFailures.Count} failed.");
+
+        using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var memory = new MemorySampler(silo);
+        var pinging = PingAsync(connections, background.Token);
+        var sampling = memory.RunAsync(background.Token);
+
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _paceStart = Stopwatch.GetTimestamp();
+        var writers = Enumerable.Range(0, options.Writers).Select(w => WriterAsync(w, groups, rest, writing.Token)).ToArray();
+        Console.WriteLine($"Writers running: {options.Writers}, rate {(options.Rate == 0 ? "unpaced" : options.Rate + "/s")}, scenario {options.Scenario}; warm-up {options.Warmup.TotalSeconds:0} s ...");
+        await Task.Delay(options.Warmup, cancellationToken);
+
+        var cpuBefore = Machine.CpuSeconds(silo);
+        var eventsBefore = _stats.Events;
+        _stats.Measuring = true;
+        var window = Stopwatch.StartNew();
+        Console.WriteLine($"Measuring for {options.Duration.TotalSeconds:0} s ...");
+        await Task.Delay(options.Duration, cancellationToken);
+        _stats.Measuring = false;
+        window.Stop();
+        var cpuAfter = Machine.CpuSeconds(silo);
+        var eventsInWindow = _stats.Events - eventsBefore;
+        await writing.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Console.WriteLine("Draining ...");
+        await DrainAsync(cancellationToken);
+        var closedDuringRun = new Dictionary<string, long>(_stats.CloseReasons);
+        var (tailLost, checkedConnections) = await CheckTailsAsync(connections, cancellationToken);
+
+        await background.CancelAsync();
+        await Task.WhenAll(pinging, sampling);
+        var loadAfter = Machine.LoadAverage();
+        await Task.WhenAll(connections.Select(c => c.Connection.CloseAsync()));
+
+        return new LoadReport(
+            options, server, started, loadBefore, loadAfter, window.Elapsed, _stats, connections.Count, connectFailures,
+            closedDuringRun, eventsInWindow, tailLost, checkedConnections, memory, cpuBefore, cpuAfter);
+    }
+
+    private async Task<(List<(HubLoadConnection Connection, int Group)> Open, List<string> Failures)> ConnectAllAsync(
+        IReadOnlyList<LoadGroup> groups, HttpClient http, HttpMessageInvoker sockets, CancellationToken cancellationToken)
+    {
+        var open = new List<(HubLoadConnection, int)>();
+        var failures = new List<string>();
+        using var inFlight = new SemaphoreSlim(256);
+        var tasks = new List<Task>();
+        var ramp = Stopwatch.StartNew();
+        for (var i = 0; i < options.Connections; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / (double)options.ConnectRate);
+            if (due > ramp.Elapsed)
+            {
+                await Task.Delay(due - ramp.Elapsed, cancellationToken);
+            }
+            await inFlight.WaitAsync(cancellationToken);
+            var group = i % groups.Count;
+            tasks.Add(ConnectOneAsync(group));
+        }
+        await Task.WhenAll(tasks);
+        return (open, failures);
+
+        async Task ConnectOneAsync(int group)
+        {
+            var connection = new HubLoadConnection(_stats, groups[group].WorkspaceStream, groups[group].StoreStream);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(60));
+                await connection.ConnectAsync(server, groups[group].Owner.AccessToken, http, sockets, timeout.Token);
+                await connection.SubscribeAsync(0, timeout.Token);
+                await connection.SubscribeAsync(1, timeout.Token);
+                lock (open)
+                {
+                    open.Add((connection, group));
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                lock (failures)
+                {
+                    failures.Add(exception.GetType().Name + ": " + exception.Message);
+                }
+                await connection.CloseAsync();
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+    }
+
+    private async Task WriterAsync(int writer, IReadOnlyList<LoadGroup> groups, RestDriver rest, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var random = new Random(writer);
+        for (var round = 0; !cancellationToken.IsCancellationRequested; round++)
+        {
+            var group = groups[random.Next(groups.Count)];
+            var orders = options.Scenario == "orders" || (options.Scenario == "mixed" && (round + writer) % 2 == 1);
+            try
+            {
+                if (orders)
+                {
+                    await rest.OrderFlowAsync(group, PaceAsync, cancellationToken);
+                }
+                else
+                {
+                    await rest.TaskFlowAsync(group, PaceAsync, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    // Request n is due at start + n / rate; writers that fall behind go as fast as they can, without a burst.
+    private async ValueTask PaceAsync(CancellationToken cancellationToken)
+    {
+        if (options.Rate == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return;
+        }
+        var n = Interlocked.Increment(ref _paced);
+        var due = _paceStart + (long)(n * (double)Stopwatch.Frequency / options.Rate);
+        var wait = due - Stopwatch.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), cancellationToken);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    // Until no event arrived for two seconds, or the drain time is up.
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var last = _stats.Events;
+        var quiet = Stopwatch.StartNew();
+        while (deadline.Elapsed < options.Drain && quiet.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            if (_stats.Events != last)
+            {
+                last = _stats.Events;
+                quiet.Restart();
+            }
+        }
+    }
+
+    // Asks each stream's last seq again and counts what each still-open connection never received.
+    private static async Task<(long Lost, int Checked)> CheckTailsAsync(
+        List<(HubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
+    {
+        long lost = 0;
+        var checkedConnections = 0;
+        foreach (var members in connections.Where(c => c.Connection.Open).GroupBy(c => c.Group))
+        {
+            long[] final;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                var probe = members.First().Connection;
+                final = [await probe.SubscribeAsync(0, timeout.Token), await probe.SubscribeAsync(1, timeout.Token)];
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"warning: could not read the last seqs of group {members.Key}: {exception.Message}");
+                continue;
+            }
+            foreach (var (connection, _) in members)
+            {
+                checkedConnections++;
+                for (var stream = 0; stream < final.Length; stream++)
+                {
+                    lost += Math.Max(0, final[stream] - connection.LastSeq(stream));
+                }
+            }
+        }
+        return (lost, checkedConnections);
+    }
+
+    private static async Task PingAsync(List<(HubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+                foreach (var (connection, _) in connections)
+                {
+                    await connection.PingAsync(cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task<List<T>> InParallelAsync<T>(int count, int parallelism, Func<int, Task<T>> create, CancellationToken cancellationToken)
+    {
+        var results = new T[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, _) => results[i] = await create(i));
+        return [.. results];
+    }
+}

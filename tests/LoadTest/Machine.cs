@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OrleansHub.LoadTest;
+
+/// <summary>What the machine and the processes were doing: load average, CPU time, resident memory.</summary>
+internal static class Machine
+{
+    /// <summary>/proc/loadavg's first three fields ("1.02 0.87 0.95"), as <c>uptime</c> shows them.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <summary>CPU seconds used so far by this process and by the silo (null when not started here).</summary>
+    public static (double Client, double? Silo) CpuSeconds(SiloHost? silo) =>
+        (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, silo is null ? null : ProcessCpuSeconds(silo.ProcessId));
+
+    private static double? ProcessCpuSeconds(int processId)
+    {
+        try
+        {
+            // Fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name.
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return ticks / 100.0; // USER_HZ is 100 on Linux
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Peak resident memory of this process and of the silo, sampled every second.</summary>
+internal sealed class MemorySampler(SiloHost? silo)
+{
+    private long _clientPeak;
+    private long _siloPeak;
+
+    public long ClientPeakBytes => Interlocked.Read(ref _clientPeak);
+
+    public long? SiloPeakBytes => silo is null ? null : Interlocked.Read(ref _siloPeak);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                Sample();
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Sample();
+        }
+    }
+
+    private void Sample()
+    {
+        if (ProcessMemory.ResidentBytes(Environment.ProcessId) is { } client)
+        {
+            Interlocked.Exchange(ref _clientPeak, Math.Max(_clientPeak, client));
+        }
+        if (silo?.ResidentBytes() is { } server)
+        {
+            Interlocked.Exchange(ref _siloPeak, Math.Max(_siloPeak, server));
+        }
+    }
+}
