@@ -4,6 +4,12 @@
 // lost and out-of-order events by seq, and memory. It starts its own silo unless --url names a server.
 using OrleansHub.LoadTest;
 
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+
 LoadOptions options;
 try
 {
