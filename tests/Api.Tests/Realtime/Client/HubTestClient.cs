@@ -90,6 +90,12 @@ public sealed class HubTestClient : IAsyncDisposable
         }
         client._receiving = client.ReceiveAsync();
         client._pinging = client.PingAsync();
+        if (reading)
+        {
+            // The server handles invocations only after OnConnectedAsync (which joins the user stream): one round
+            // trip, and the connection is fully set up.
+            await client.UnsubscribeAsync("none");
+        }
         return client;
     }
 
