@@ -3,8 +3,10 @@
 // runtime's internals. Hosts (the silo, or a standalone API node) call AddHubApi and MapHubApi.
 using System.Text.Json;
 using OrleansHub.Api.Conventions;
+using OrleansHub.Api.Dashboard;
 using OrleansHub.Api.Health;
 using OrleansHub.Api.Identity;
+using OrleansHub.Api.Metrics;
 using OrleansHub.Api.Tasks;
 using OrleansHub.Api.Workspaces;
 using OrleansHub.Api.Problems;
@@ -30,6 +32,7 @@ public static class HubApi
         services.AddAuthorization();
         services.AddHubConventions();
         services.AddHubIdentity();
+        services.AddHubMetrics();
         return services;
     }
 
@@ -50,6 +53,8 @@ public static class HubApi
     public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder routes)
     {
         routes.MapHealth();
+        routes.MapMetrics();
+        routes.MapDashboard();
         routes.MapHubConventions();
         routes.MapIdentity();
         routes.MapWorkspaces();
