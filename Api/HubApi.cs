@@ -7,6 +7,7 @@ using OrleansHub.Api.Dashboard;
 using OrleansHub.Api.Health;
 using OrleansHub.Api.Identity;
 using OrleansHub.Api.Metrics;
+using OrleansHub.Api.Realtime;
 using OrleansHub.Api.Tasks;
 using OrleansHub.Api.Workspaces;
 using OrleansHub.Api.Problems;
@@ -33,6 +34,7 @@ public static class HubApi
         services.AddHubConventions();
         services.AddHubIdentity();
         services.AddHubMetrics();
+        services.AddHubRealtime();
         return services;
     }
 
@@ -59,6 +61,7 @@ public static class HubApi
         routes.MapIdentity();
         routes.MapWorkspaces();
         routes.MapTasks();
+        routes.MapRealtime();
         return routes;
     }
 }
