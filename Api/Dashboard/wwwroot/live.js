@@ -20,6 +20,8 @@ export class Live {
       .configureLogging(LogLevel.Warning)
       .build();
     this.#connection.on('event', (event) => this.#deliver(event));
+    // The server ended a subscription (access removed): do not ask for it again on reconnect.
+    this.#connection.on('unsubscribed', ({ stream }) => this.#lastSeq.delete(stream));
     this.#connection.onreconnecting(() => this.#onState('reconnecting'));
     this.#connection.onreconnected(() => this.#resume());
     this.#connection.onclose(() => this.#retryLater());

@@ -3,6 +3,7 @@
 // executor, and rate limits raised (every test client is 127.0.0.1). stop() ends it, and its database
 // with it, whatever happened; so does the test process exiting.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,12 @@ function freePort() {
 
 const running = new Set();
 process.on('exit', () => running.forEach((silo) => silo.kill()));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    running.forEach((silo) => silo.kill());
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
 
 export async function startSilo({ readyTimeoutMs = 120_000 } = {}) {
   const dll = siloDll();
@@ -49,6 +56,7 @@ export async function startSilo({ readyTimeoutMs = 120_000 } = {}) {
       ...process.env,
       DOTNET_CLI_TELEMETRY_OPTOUT: '1',
       ASPNETCORE_ENVIRONMENT: 'Production',
+      Auth__SigningKey: randomBytes(32).toString('base64'), // Production wants one from configuration
       Urls: url,
       Silo__DataDirectory: dataDirectory,
       Execution__Mode: 'local',
