@@ -3,7 +3,7 @@
 import { api, list, session, accessToken, ApiError } from './api.js';
 import { Live } from './live.js';
 import { parseArgv } from './argv.js';
-import { Table, rank } from './rows.js';
+import { Table, taskRank } from './rows.js';
 
 const $ = (selector) => document.querySelector(selector);
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
@@ -39,26 +39,22 @@ const orders = new Table($('#orders'), [
 
 let live = null;
 
-// Merging: a snapshot or event never moves a row's status backwards (see rank in rows.js).
+// Merging: an older snapshot (a list read, a POST answer that raced an event) never replaces newer
+// state: tasks by their status order (taskRank in rows.js), orders by updated_at.
 function mergeTask(task) {
   const current = tasks.get(task.id);
-  if (current && rank('task', current.status) > rank('task', task.status)) return;
+  if (current && taskRank(current.status) > taskRank(task.status)) return;
   tasks.upsert({ ...current, ...task });
   // Tasks of workspaces we do not follow (past the first page) are followed one by one.
-  if (!workspaces.get(task.workspace_id) && rank('task', task.status) < 2) live?.follow(`task:${task.id}`);
+  if (!workspaces.get(task.workspace_id) && taskRank(task.status) < 2) live?.follow(`task:${task.id}`);
 }
 
 function mergeOrder(data) {
-  const id = data.id ?? data.order_id;
-  const current = orders.get(id) ?? {};
-  const merged = { ...current, ...data, id };
-  if (current.status && rank('order', current.status) > rank('order', merged.status)) merged.status = current.status;
-  if (current.payment_status && rank('payment', current.payment_status) > rank('payment', merged.payment_status)) {
-    merged.payment_status = current.payment_status;
-  }
-  orders.upsert(merged);
+  const current = orders.get(data.id);
+  if (current?.updated_at && data.updated_at && Date.parse(data.updated_at) < Date.parse(current.updated_at)) return;
+  const merged = orders.upsert({ ...current, ...data });
   // Orders of our own stores arrive on the store's stream; others (ours as customer) on their own.
-  if (!stores.get(merged.store_id)) live?.follow(`order:${id}`);
+  if (!stores.get(merged.store_id)) live?.follow(`order:${merged.id}`);
 }
 
 function showWorkspace(workspace) {
@@ -86,8 +82,9 @@ function onEvent({ type, data }) {
     case 'workspace.updated': return showWorkspace(data);
     case 'workspace.deleted': return dropWorkspace(data.id);
     case 'order.created':
-    case 'order.status':
-    case 'order.payment': return mergeOrder(data);
+    case 'order.status': return mergeOrder(data);
+    // data.status there is the payment's own status, not the order's.
+    case 'order.payment': return mergeOrder({ id: data.order_id, payment_status: data.payment_status });
     default: return undefined; // logs, membership, user events: not shown here
   }
 }

@@ -66,16 +66,12 @@ export class Table {
 }
 
 /**
- * Lifecycle order of statuses, so an older snapshot (a list read, a POST answer that raced an event)
- * never moves a row backwards. Statuses not listed are final.
+ * A task's statuses in lifecycle order (every status not listed is final), so an older snapshot never
+ * moves a task row backwards. Tasks carry no updated_at to compare instead.
  */
-const order = {
-  task: ['queued', 'running'],
-  order: ['pending', 'accepted', 'ready'],
-  payment: ['unpaid', 'pending', 'paid'],
-};
+const taskOrder = ['queued', 'running'];
 
-export function rank(kind, status) {
-  const index = order[kind].indexOf(status);
-  return index < 0 ? order[kind].length : index;
+export function taskRank(status) {
+  const index = taskOrder.indexOf(status);
+  return index < 0 ? taskOrder.length : index;
 }
