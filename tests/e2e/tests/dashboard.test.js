@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { registerUser } from '../support/api.js';
+import { createWorkspace, registerUser, updateWorkspace } from '../support/api.js';
 import { repoRoot, startSilo } from '../support/silo.js';
 
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -36,6 +36,15 @@ describe('dashboard in Chromium', () => {
     await silo?.stop();
   });
 
+  /** Opens the page and logs in through its form; resolves once the hub connection is live. */
+  async function logIn(page, user) {
+    await page.goto(silo.url + '/');
+    await page.fill('#login-form [name=email]', user.email);
+    await page.fill('#login-form [name=password]', user.password);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#live-state[data-state=live]');
+  }
+
   test('a started task goes queued -> running -> succeeded in its row, live', { skip }, async () => {
     const user = await registerUser(silo.url); // the form logs in; registering here keeps the test on one form
     const page = await browser.newPage();
@@ -46,11 +55,7 @@ describe('dashboard in Chromium', () => {
     });
     mkdirSync(artifacts, { recursive: true });
     try {
-      await page.goto(silo.url + '/');
-      await page.fill('#login-form [name=email]', user.email);
-      await page.fill('#login-form [name=password]', user.password);
-      await page.click('#login-form button[type=submit]');
-      await page.waitForSelector('#live-state[data-state=live]');
+      await logIn(page, user);
 
       await page.fill('#workspace-form [name=name]', 'Playwright');
       await page.click('#workspace-form button[type=submit]');
@@ -84,6 +89,43 @@ describe('dashboard in Chromium', () => {
       assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
     } finally {
       await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true }).catch(() => {});
+      await page.close();
+    }
+  });
+
+  test('after a dropped connection the page gets what changed while it was away', { skip }, async () => {
+    const user = await registerUser(silo.url);
+    const workspace = await createWorkspace(silo.url, user.token, 'before the drop');
+    const page = await browser.newPage();
+    // The hub's WebSockets pass through the test, which can cut them like a network would.
+    const sockets = [];
+    await page.routeWebSocket(/\/hubs\/status/, (socket) => {
+      socket.connectToServer();
+      sockets.push(socket);
+    });
+    try {
+      await logIn(page, user);
+      const name = page.locator(`#workspaces tr[data-id="${workspace.id}"] td`).first();
+      await name.filter({ hasText: 'before the drop' }).waitFor();
+
+      // Hold the reconnect until the workspace has changed behind the page's back: only a resume
+      // from the last seq seen (afterSeq) can bring that change, a fresh "from now" subscription cannot.
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await page.route('**/hubs/status/negotiate*', async (route) => {
+        await held;
+        await route.continue();
+      });
+      sockets.at(-1).close({ code: 4000, reason: 'dropped by the test' });
+      await page.waitForSelector('#live-state[data-state=reconnecting]');
+      await updateWorkspace(silo.url, user.token, workspace.id, { name: 'renamed while away' });
+      release();
+
+      await page.waitForSelector('#live-state[data-state=live]');
+      await name.filter({ hasText: 'renamed while away' }).waitFor();
+      assert.equal(sockets.length, 2, 'one reconnection');
+      await page.screenshot({ path: join(artifacts, 'dashboard-resumed.png'), fullPage: true });
+    } finally {
       await page.close();
     }
   });
