@@ -59,6 +59,17 @@ public sealed class GrainRuntimeOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan StreamRetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Most grain writes one transaction carries (group commit, docs/runtime.md). A writer takes what is
+    /// waiting, up to this many, and never waits for more. 1 gives every write its own transaction. Default 32.
+    /// </summary>
+    [Range(1, 1000)]
+    public int WriteBatchSize { get; set; } = 32;
+
+    /// <summary>How many group-commit transactions run at once, each on its own connection. Default 4.</summary>
+    [Range(1, 64)]
+    public int WriteConnections { get; set; } = 4;
+
     /// <summary>Apply SQL migrations at start. Default true.</summary>
     public bool ApplyMigrations { get; set; } = true;
 }

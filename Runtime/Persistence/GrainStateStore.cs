@@ -6,13 +6,12 @@ using OrleansHub.Runtime.Streams;
 namespace OrleansHub.Runtime.Persistence;
 
 /// <summary>
-/// Grain state rows and the outbox. A write is one call of hub_write_state (deploy/sql/runtime): state and
-/// events commit together, and a version mismatch raises SQLSTATE OHETG (InconsistentStateException).
+/// Grain state rows and the outbox. A write is one call of hub_write_state (deploy/sql/runtime) plus its index
+/// statements, sent through <see cref="GroupCommitWriter"/>: state, events and index rows commit together, and a
+/// version mismatch raises SQLSTATE OHETG (InconsistentStateException).
 /// </summary>
-internal sealed class GrainStateStore(NpgsqlDataSource database)
+internal sealed class GrainStateStore(NpgsqlDataSource database, GroupCommitWriter writer)
 {
-    private const string EtagMismatch = "OHETG";
-
     public async Task<(string Json, long Version)?> ReadAsync(GrainId id, string stateName, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
@@ -28,82 +27,20 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
         return (reader.GetString(0), reader.GetInt64(1));
     }
 
-    public async Task<WriteResult> WriteAsync(
+    /// <summary>
+    /// Writes the state with its events and index rows in one transaction, possibly shared with other grains'
+    /// writes (group commit); completes after the commit. A stale version is InconsistentStateException, a
+    /// unique index row that exists is DuplicateIndexEntryException; either way nothing of this write committed.
+    /// </summary>
+    public Task<WriteResult> WriteAsync(
         GrainId id,
         string stateName,
         string stateJson,
         long? expectedVersion,
         IReadOnlyList<StreamEvent> events,
         IReadOnlyList<IndexUpdate> indexUpdates,
-        JsonSerializerOptions json,
-        CancellationToken cancellationToken)
-    {
-        var streams = new string[events.Count];
-        var types = new string[events.Count];
-        var data = new string[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            streams[i] = events[i].Stream.ToString();
-            types[i] = events[i].Type;
-            data[i] = JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json);
-        }
-        var write = new NpgsqlBatchCommand("SELECT new_version, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-        write.Parameters.Add(new() { Value = id.Type });
-        write.Parameters.Add(new() { Value = id.Key });
-        write.Parameters.Add(new() { Value = stateName });
-        write.Parameters.Add(new() { Value = stateJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        write.Parameters.Add(new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        write.Parameters.Add(new() { Value = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        write.Parameters.Add(new() { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        write.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        var createdAt = DateTimeOffset.UtcNow;
-        write.Parameters.Add(new() { Value = createdAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-
-        // One batch, one round trip. Without an explicit transaction Npgsql runs a batch as one implicit
-        // transaction: if any statement fails, none of them commits (tested in PersistenceTests).
-        await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(write);
-        foreach (var update in indexUpdates)
-        {
-            var command = new NpgsqlBatchCommand(update.Sql);
-            foreach (var parameter in update.Parameters)
-            {
-                command.Parameters.Add(new() { Value = parameter ?? DBNull.Value });
-            }
-            batch.BatchCommands.Add(command);
-        }
-        try
-        {
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var version = reader.GetInt64(0);
-            var seqs = reader.GetFieldValue<long[]>(1);
-            var stored = new StoredStreamEvent[events.Count];
-            for (var i = 0; i < events.Count; i++)
-            {
-                stored[i] = new StoredStreamEvent(events[i].Stream, seqs[i], types[i], data[i], createdAt);
-            }
-            var result = new WriteResult(version, stored);
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // drain the index statements' results so their errors surface here
-            }
-            return result;
-        }
-        catch (PostgresException exception) when (exception.SqlState == EtagMismatch)
-        {
-            throw new InconsistentStateException(
-                $"State '{stateName}' of {id} was written by someone else (expected version {expectedVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).",
-                exception);
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new DuplicateIndexEntryException($"Index entry already exists ({exception.ConstraintName}).", exception)
-            {
-                ConstraintName = exception.ConstraintName,
-            };
-        }
-    }
+        JsonSerializerOptions json) =>
+        writer.WriteAsync(new StateWrite(id, stateName, stateJson, expectedVersion, events, indexUpdates, json));
 
     public async Task ClearAsync(GrainId id, string stateName, long expectedVersion, CancellationToken cancellationToken)
     {
@@ -118,6 +55,4 @@ internal sealed class GrainStateStore(NpgsqlDataSource database)
             throw new InconsistentStateException($"State '{stateName}' of {id} was changed by someone else before it was cleared.");
         }
     }
-
-    public sealed record WriteResult(long Version, IReadOnlyList<StoredStreamEvent> Events);
 }

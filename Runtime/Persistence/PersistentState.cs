@@ -42,7 +42,7 @@ internal sealed class PersistentState<TState>(
         try
         {
             var result = await store.WriteAsync(
-                activation.Id, stateName, payload, _version, events, indexUpdates, json, CancellationToken.None);
+                activation.Id, stateName, payload, _version, events, indexUpdates, json);
             _version = result.Version;
             if (result.Events.Count > 0)
             {

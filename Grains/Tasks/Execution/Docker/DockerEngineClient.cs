@@ -10,13 +10,6 @@ using System.Text.RegularExpressions;
 
 namespace OrleansHub.Grains.Tasks.Execution.Docker;
 
-/// <summary>A container as listed by the engine.</summary>
-internal sealed record ContainerSummary(string Id, string State, ImmutableDictionary<string, string> Labels);
-
-/// <summary>The parts of a container inspection the executor uses.</summary>
-internal sealed record ContainerDetails(
-    string Id, string Status, bool Running, int? ExitCode, bool OomKilled, DateTimeOffset? StartedAt, ImmutableDictionary<string, string> Labels);
-
 /// <summary>
 /// The few Docker Engine API endpoints the executor needs, over the engine's unix socket
 /// (Docker.DotNet cannot be restored here). Everything the engine sends is untrusted: bodies are
@@ -336,78 +329,4 @@ internal sealed partial class DockerEngineClient : IDisposable
 
     private static DockerEngineException Refused(string what, HttpStatusCode status, byte[] body) =>
         new($"the Docker engine refused to {what}: {EngineText.ErrorMessage(body)} (HTTP {(int)status})", status);
-
-    private static DockerEngineException Malformed(string what) =>
-        new($"the Docker engine sent a malformed answer when asked to {what}");
-
-    private static T Parse<T>(byte[] body, string what, Func<JsonElement, T> read)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body, JsonOptions);
-            return read(document.RootElement);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            throw Malformed(what);
-        }
-    }
-
-    [GeneratedRegex("^[0-9a-f]{12,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ContainerIdPattern();
-
-    /// <summary>Ids come from the engine and go into request paths: hex only.</summary>
-    private static string CheckedId(string? id) =>
-        id is not null && ContainerIdPattern().IsMatch(id) ? id : throw new FormatException("Not a container id.");
-
-    private static string? StringProperty(JsonElement element, string name, bool required = true)
-    {
-        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
-        {
-            return value.GetString();
-        }
-
-        return required ? throw new FormatException($"Missing {name}.") : null;
-    }
-
-    private static bool BoolProperty(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
-
-    private static int? IntProperty(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
-        && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
-            ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
-            : null;
-
-    private static ImmutableDictionary<string, string> Labels(JsonElement element, string name)
-    {
-        if (!element.TryGetProperty(name, out var labels) || labels.ValueKind != JsonValueKind.Object)
-        {
-            return ImmutableDictionary<string, string>.Empty;
-        }
-
-        var result = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var label in labels.EnumerateObject().Take(256))
-        {
-            if (label.Value.ValueKind == JsonValueKind.String)
-            {
-                result[label.Name] = label.Value.GetString() ?? "";
-            }
-        }
-
-        return result.ToImmutable();
-    }
-}
-
-/// <summary>A streaming engine answer (attach, wait); disposing it closes the connection.</summary>
-internal sealed class EngineStream(HttpRequestMessage request, HttpResponseMessage response, Stream stream) : IAsyncDisposable
-{
-    public Stream Stream { get; } = stream;
-
-    public async ValueTask DisposeAsync()
-    {
-        await Stream.DisposeAsync().ConfigureAwait(false);
-        response.Dispose();
-        request.Dispose();
-    }
 }

@@ -43,30 +43,13 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         }
     }
 
-    public async Task<IRunHandle> StartAsync(RunSpec spec, CancellationToken cancellationToken)
+    public Task<IRunHandle> StartAsync(RunSpec spec, CancellationToken cancellationToken)
     {
         var run = RunSpecValidator.Resolve(spec, _options);
-        var handle = NewHandle(run.RunId, run.OutputCapBytes);
-        if (!_runs.TryAdd(handle))
-        {
-            handle.Run(h => AlreadyFollowedAsync(h));
-        }
-        else
-        {
-            handle.Run(h => ExecuteAsync(run, h, cancellationToken));
-        }
-
-        await handle.StartedOrEndedAsync().ConfigureAwait(false);
-        return handle;
+        return _runs.StartAsync(NewHandle(run.RunId, run.OutputCapBytes), h => ExecuteAsync(run, h, cancellationToken), _clock);
     }
 
-    public Task<bool> CancelAsync(string runId, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var handle = _runs.Find(runId);
-        handle?.Cancel();
-        return Task.FromResult(handle is not null);
-    }
+    public Task<bool> CancelAsync(string runId, CancellationToken cancellationToken) => _runs.CancelAsync(runId, cancellationToken);
 
     public async Task<RunProbe> FindAsync(string runId, CancellationToken cancellationToken)
     {
@@ -161,12 +144,6 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
     private RunHandle NewHandle(string runId, long capBytes) =>
         new(runId, new OutputCollector(capBytes, _options.MaxLineBytes, _options.OutputBufferLines, _clock), _clock);
 
-    private Task<RunResult> AlreadyFollowedAsync(RunHandle handle)
-    {
-        handle.Collector.Complete();
-        return Task.FromResult(RunResults.NotStarted(handle, $"run {handle.RunId} is already running on this executor", _clock.GetUtcNow()));
-    }
-
     private async Task<RunResult> ExecuteAsync(ResolvedRun run, RunHandle handle, CancellationToken startToken)
     {
         var image = run.Spec.Image ?? _options.Docker.DefaultImage;
@@ -239,97 +216,6 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         finally
         {
             await FinishAsync(handle, details.Id, attach, wait).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>From a started container to its result: output, timeout, stop requests, exit code.</summary>
-    private async Task<RunResult> FollowAsync(
-        RunHandle handle, string containerId, EngineStream attach, EngineStream wait, DateTimeOffset deadline, TimeSpan timeout)
-    {
-        using var pumping = CancellationTokenSource.CreateLinkedTokenSource(handle.AbandonToken);
-        var pump = PumpAsync(handle, attach, pumping.Token);
-
-        var remaining = deadline - _clock.GetUtcNow();
-        using var timer = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _clock);
-        using var onTimeout = timer.Token.Register(static h => ((RunHandle)h!).TryStop(StopReason.TimedOut), handle);
-
-        using var waiting = new CancellationTokenSource();
-        var exit = _client.ReadExitCodeAsync(wait, waiting.Token);
-        int? exitCode;
-        try
-        {
-            try
-            {
-                exitCode = await exit.WaitAsync(handle.StopToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (handle.StopToken.IsCancellationRequested)
-            {
-                LogStopping(handle.RunId, handle.StopReason);
-                await _client.KillContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false);
-                try
-                {
-                    exitCode = await exit.WaitAsync(_options.Docker.RequestTimeout, _clock, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    // Killed, but the engine never said so; removal (forced) follows anyway.
-                    exitCode = null;
-                }
-            }
-        }
-        finally
-        {
-            await waiting.CancelAsync().ConfigureAwait(false);
-            await ObserveAsync(exit).ConfigureAwait(false);
-            await DrainAsync(handle, pump, pumping, attach).ConfigureAwait(false);
-        }
-
-        string? failure = null;
-        if (exitCode == 137 && handle.StopReason == StopReason.None)
-        {
-            var details = await _client.InspectContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false);
-            failure = details is null ? null : OomMessage(details);
-        }
-
-        var result = RunResults.FromExit(handle, exitCode, timeout, _clock.GetUtcNow(), failure);
-        LogFinished(handle.RunId, result.Outcome, result.ExitCode);
-        return result;
-    }
-
-    private async Task PumpAsync(RunHandle handle, EngineStream attach, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await DockerStreamDemultiplexer.PumpAsync(attach.Stream, handle.Collector, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            handle.TryStop(StopReason.Failed, "the Docker engine sent a malformed output stream (" + ex.Message + ")");
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The connection went away (engine restart, or we gave up draining): the output is incomplete.
-            if (!handle.AbandonToken.IsCancellationRequested)
-            {
-                handle.Collector.MarkIncomplete();
-            }
-        }
-    }
-
-    // The attach stream ends when the container does; a reader that stopped reading, or an engine
-    // that keeps the stream open, must not keep the result waiting for ever.
-    private async Task DrainAsync(RunHandle handle, Task pump, CancellationTokenSource pumping, EngineStream attach)
-    {
-        try
-        {
-            await pump.WaitAsync(_options.OutputDrainTimeout, _clock, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            handle.Collector.MarkIncomplete();
-            await pumping.CancelAsync().ConfigureAwait(false);
-            await attach.DisposeAsync().ConfigureAwait(false);
-            await pump.ConfigureAwait(false);
         }
     }
 
@@ -435,38 +321,5 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
     private string? OomMessage(ContainerDetails details) =>
         details.OomKilled ? "killed: out of memory (limit " + RunResults.DescribeBytes(_options.Docker.MemoryBytes) + ")" : null;
 
-    private static async Task ObserveAsync(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is DockerEngineException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // Already acted on, or irrelevant once the run is being settled.
-        }
-    }
-
     private static string Short(string containerId) => containerId.Length > 12 ? containerId[..12] : containerId;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} started in container {ContainerId} from {Image}")]
-    private partial void LogStarted(string runId, string containerId, string image);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} re-attached to container {ContainerId}")]
-    private partial void LogReattached(string runId, string containerId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} finished: {Outcome}, exit code {ExitCode}")]
-    private partial void LogFinished(string runId, RunOutcome outcome, int? exitCode);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping run {RunId}: {Reason}")]
-    private partial void LogStopping(string runId, StopReason reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} failed at the Docker engine: {Error}")]
-    private partial void LogEngineFailure(string runId, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Container {ContainerId} of run {RunId} could not be removed (reaping the run retries): {Error}")]
-    private partial void LogRemoveFailed(string runId, string containerId, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reaped container {ContainerId} of run {RunId}")]
-    private partial void LogReaped(string runId, string containerId);
 }

@@ -36,34 +36,14 @@ public sealed partial class LocalProcessExecutor : ITaskExecutor, IAsyncDisposab
     /// <summary>Where per-run working directories are made.</summary>
     public string WorkRoot { get; }
 
-    public async Task<IRunHandle> StartAsync(RunSpec spec, CancellationToken cancellationToken)
+    public Task<IRunHandle> StartAsync(RunSpec spec, CancellationToken cancellationToken)
     {
         var run = RunSpecValidator.Resolve(spec, _options);
         var handle = new RunHandle(run.RunId, new OutputCollector(run.OutputCapBytes, _options.MaxLineBytes, _options.OutputBufferLines, _clock), _clock);
-        if (!_runs.TryAdd(handle))
-        {
-            handle.Run(h =>
-            {
-                h.Collector.Complete();
-                return Task.FromResult(RunResults.NotStarted(h, $"run {h.RunId} is already running on this executor", _clock.GetUtcNow()));
-            });
-        }
-        else
-        {
-            handle.Run(h => ExecuteAsync(run, h, cancellationToken));
-        }
-
-        await handle.StartedOrEndedAsync().ConfigureAwait(false);
-        return handle;
+        return _runs.StartAsync(handle, h => ExecuteAsync(run, h, cancellationToken), _clock);
     }
 
-    public Task<bool> CancelAsync(string runId, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var handle = _runs.Find(runId);
-        handle?.Cancel();
-        return Task.FromResult(handle is not null);
-    }
+    public Task<bool> CancelAsync(string runId, CancellationToken cancellationToken) => _runs.CancelAsync(runId, cancellationToken);
 
     /// <summary>Only runs of this process are known; anything else is reported <see cref="RunState.Gone"/>.</summary>
     public Task<RunProbe> FindAsync(string runId, CancellationToken cancellationToken)

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using OrleansHub.Runtime.Streams;
+
+namespace OrleansHub.Runtime.Persistence;
+
+/// <summary>
+/// One grain's state write with its outbox events and index rows, serialized and ready to be sent, alone or
+/// in a group commit with others. Its statements always commit together; <see cref="Completion"/> ends after
+/// the transaction that carried them committed (or with the error that stopped it).
+/// </summary>
+internal sealed class StateWrite
+{
+    /// <summary>Column name of hub_write_state's first result column; marks this write's result set in a batch.</summary>
+    public const string ResultColumn = "new_version";
+
+    private const string EtagMismatch = "OHETG";
+
+    private readonly GrainId _id;
+    private readonly string _stateName;
+    private readonly string _stateJson;
+    private readonly long? _expectedVersion;
+    private readonly IReadOnlyList<StreamEvent> _events;
+    private readonly IReadOnlyList<IndexUpdate> _indexUpdates;
+    private readonly string[] _streams;
+    private readonly string[] _types;
+    private readonly string[] _data;
+    private readonly DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
+    private readonly TaskCompletionSource<WriteResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public StateWrite(
+        GrainId id, string stateName, string stateJson, long? expectedVersion,
+        IReadOnlyList<StreamEvent> events, IReadOnlyList<IndexUpdate> indexUpdates, JsonSerializerOptions json)
+    {
+        _id = id;
+        _stateName = stateName;
+        _stateJson = stateJson;
+        _expectedVersion = expectedVersion;
+        _events = events;
+        _indexUpdates = indexUpdates;
+        _streams = new string[events.Count];
+        _types = new string[events.Count];
+        _data = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            _streams[i] = events[i].Stream.ToString();
+            _types[i] = events[i].Type;
+            _data[i] = JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json);
+        }
+    }
+
+    public Task<WriteResult> Completion => _completion.Task;
+
+    /// <summary>The stream counter rows this write will lock.</summary>
+    public IReadOnlyList<string> Streams => _streams;
+
+    /// <summary>Appends this write's statements: hub_write_state, then its index updates in order.</summary>
+    public void AddTo(NpgsqlBatch batch)
+    {
+        var write = new NpgsqlBatchCommand(
+            $"SELECT {ResultColumn}, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        write.Parameters.Add(new() { Value = _id.Type });
+        write.Parameters.Add(new() { Value = _id.Key });
+        write.Parameters.Add(new() { Value = _stateName });
+        write.Parameters.Add(new() { Value = _stateJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        write.Parameters.Add(new() { Value = (object?)_expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        write.Parameters.Add(new() { Value = _streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        write.Parameters.Add(new() { Value = _types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        write.Parameters.Add(new() { Value = _data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        write.Parameters.Add(new() { Value = _createdAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(write);
+        foreach (var update in _indexUpdates)
+        {
+            var command = new NpgsqlBatchCommand(update.Sql);
+            foreach (var parameter in update.Parameters)
+            {
+                command.Parameters.Add(new() { Value = parameter ?? DBNull.Value });
+            }
+            batch.BatchCommands.Add(command);
+        }
+    }
+
+    /// <summary>Builds the result from this write's hub_write_state row (call only after the commit).</summary>
+    public WriteResult ResultOf(long version, long[] seqs)
+    {
+        var stored = new StoredStreamEvent[_events.Count];
+        for (var i = 0; i < _events.Count; i++)
+        {
+            stored[i] = new StoredStreamEvent(_events[i].Stream, seqs[i], _types[i], _data[i], _createdAt);
+        }
+        return new WriteResult(version, stored);
+    }
+
+    public void Succeed(WriteResult result) => _completion.TrySetResult(result);
+
+    /// <summary>Ends the write with the error that stopped its own transaction, in the runtime's terms.</summary>
+    public void Fail(Exception exception) => _completion.TrySetException(Translate(exception));
+
+    private Exception Translate(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: EtagMismatch } => new InconsistentStateException(
+            $"State '{_stateName}' of {_id} was written by someone else (expected version {_expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}).",
+            exception),
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres =>
+            new DuplicateIndexEntryException($"Index entry already exists ({postgres.ConstraintName}).", exception)
+            {
+                ConstraintName = postgres.ConstraintName,
+            },
+        _ => exception,
+    };
+}
+
+/// <summary>What a committed write produced: the new version and the stored events with their seqs.</summary>
+internal sealed record WriteResult(long Version, IReadOnlyList<StoredStreamEvent> Events);
