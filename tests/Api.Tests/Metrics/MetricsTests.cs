@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Api.Tests.Infrastructure;
+using OrleansHub.Api.Tests.Realtime.Client;
 
 namespace OrleansHub.Api.Tests.Metrics;
 
@@ -76,6 +77,26 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         var after = await ScrapeAsync(client);
         Assert.True(after.Sum("orleanshub_grain_calls_total") > before.Sum("orleanshub_grain_calls_total"), "grain calls did not move");
         Assert.True(after.Sum("orleanshub_grain_activations") >= 1, "no activation reported");
+    }
+
+    [Fact]
+    public async Task HubConnectionsAreCountedWhileOpen()
+    {
+        using var client = api.CreateClient();
+        var user = await client.RegisterAsync();
+        var before = await ScrapeAsync(client);
+
+        var hub = await HubTestClient.ConnectAsync(api.Factory.ClientOptions.BaseAddress, accessToken: user.AccessToken);
+        var open = await ScrapeAsync(client);
+        await hub.DisposeAsync();
+        // The server sees the close just after the client: wait for both series to settle.
+        var closed = await ScrapeUntilAsync(client, scrape =>
+            scrape.Sum("signalr_server_connection_duration_seconds_count") > before.Sum("signalr_server_connection_duration_seconds_count")
+            && scrape.Sum("signalr_server_active_connections") <= before.Sum("signalr_server_active_connections"));
+
+        Assert.Equal(before.Sum("signalr_server_active_connections") + 1, open.Sum("signalr_server_active_connections"));
+        Assert.Equal(before.Sum("signalr_server_active_connections"), closed.Sum("signalr_server_active_connections"));
+        Assert.Equal(before.Sum("signalr_server_connection_duration_seconds_count") + 1, closed.Sum("signalr_server_connection_duration_seconds_count"));
     }
 
     [Fact]
