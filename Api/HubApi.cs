@@ -45,6 +45,7 @@ public static class HubApi
     public static WebApplication UseHubApi(this WebApplication app)
     {
         app.UseRouting();
+        app.UseAnonymousRoutingRejections();
         app.UseAuthentication();
         app.UseHubConventions();
         app.UseAuthorization();

@@ -69,7 +69,9 @@ internal static partial class IdentityValidation
         }
     }
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    // No whitespace and no control characters (a NUL or a bell in an address is never legitimate, and it
+    // would reach logs and mail headers).
+    [GeneratedRegex(@"^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+\.[^@\s\p{Cc}]+$")]
     private static partial Regex EmailShape();
 
     /// <summary>Field -> messages, as ValidationProblem wants them.</summary>

@@ -22,12 +22,25 @@ public sealed class ProblemDetailsTests(ApiFixture api) : IClassFixture<ApiFixtu
     public async Task AWrongMethodIsAMethodNotAllowedProblemListingTheAllowedOnes()
     {
         using var client = api.CreateClient();
-        client.WithBearer((await client.RegisterAsync()).AccessToken);
 
         using var response = await client.DeleteAsync("/health/live");
 
         await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");
         Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task AnonymousCallersGet405ForAWrongMethodAnd401ForARightOne()
+    {
+        using var client = api.CreateClient();
+
+        // A method the route does not have: a client mistake, answered as such to anyone.
+        using var wrongMethod = await client.PatchAsync("/api/v1/workspaces", null);
+        // A method it has: the route is protected.
+        using var rightMethod = await client.GetAsync("/api/v1/workspaces");
+
+        await wrongMethod.AssertProblemAsync(HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");
+        await rightMethod.AssertProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
     }
 
     [Fact]
@@ -89,9 +102,8 @@ public sealed class ProblemDetailsTests(ApiFixture api) : IClassFixture<ApiFixtu
     {
         using var client = api.CreateClient();
 
-        // Routing answers a content type no endpoint accepts with a 415 endpoint of its own, which
-        // the fallback policy guards like any other: anonymous callers get 401 there instead.
-        client.WithBearer((await client.RegisterAsync()).AccessToken);
+        // Routing answers a content type no endpoint accepts with a 415 endpoint of its own; it
+        // answers anonymous callers too (login needs no credentials).
         using var content = new StringContent("email=a@example.test&password=x", Encoding.UTF8, "application/x-www-form-urlencoded");
 
         using var response = await client.PostAsync("/api/v1/auth/login", content);

@@ -45,6 +45,26 @@ public sealed class HostileInputTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Theory]
+    [InlineData("nul\0@example.com")]
+    [InlineData("bell\u0007@example.com")]
+    [InlineData("a@exa\u007fmple.com")]
+    [InlineData("a@example.c\u0085om")]
+    public async Task EmailsWithControlCharactersAreValidationErrors(string email)
+    {
+        using var client = api.CreateClient();
+
+        using var response = await client.PostJsonAsync("/api/v1/auth/register", new
+        {
+            username = "control-" + Guid.NewGuid().ToString("N")[..8],
+            email,
+            password = "long-enough-password",
+        });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        Assert.NotEmpty(problem.FieldErrors("email"));
+    }
+
+    [Theory]
     [MemberData(nameof(HostileStrings))]
     public async Task HostileLoginFieldsAreRefused(string hostile)
     {
