@@ -8,7 +8,8 @@ namespace OrleansHub.Silo.Logging;
 
 /// <summary>
 /// Serilog to the console: plain text by default, compact JSON (one event per line) when
-/// <c>Logging:Json</c> or <c>Serilog:Json</c> is true.
+/// <c>Logging:Json</c> or <c>Serilog:Json</c> is true; events below <c>Logging:MinimumLevel</c> (default
+/// Information) are dropped.
 /// </summary>
 internal static class SiloLogging
 {
@@ -17,7 +18,7 @@ internal static class SiloLogging
     public static Logger CreateLogger(IConfiguration configuration)
     {
         var logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(MinimumLevel(configuration))
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext()
@@ -29,7 +30,11 @@ internal static class SiloLogging
             .CreateLogger();
     }
 
-    // Read leniently: this runs before anything could report a malformed value.
+    // Read leniently: this runs before anything could report a malformed value. "Warning" drops the per-request
+    // log line, which load tests want (thousands of lines a second otherwise).
+    private static LogEventLevel MinimumLevel(IConfiguration configuration) =>
+        Enum.TryParse<LogEventLevel>(configuration["Logging:MinimumLevel"], ignoreCase: true, out var level) ? level : LogEventLevel.Information;
+
     private static bool IsJson(IConfiguration configuration) =>
         (bool.TryParse(configuration["Logging:Json"], out var json) && json)
         || (bool.TryParse(configuration["Serilog:Json"], out var serilogJson) && serilogJson);
