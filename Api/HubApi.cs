@@ -3,9 +3,11 @@
 // runtime's internals. Hosts (the silo, or a standalone API node) call AddHubApi and MapHubApi.
 using System.Text.Json;
 using OrleansHub.Api.Conventions;
+using OrleansHub.Api.Dashboard;
 using OrleansHub.Api.Health;
 using OrleansHub.Api.Identity;
 using OrleansHub.Api.Orders;
+using OrleansHub.Api.Metrics;
 using OrleansHub.Api.Realtime;
 using OrleansHub.Api.Tasks;
 using OrleansHub.Api.Workspaces;
@@ -33,6 +35,7 @@ public static class HubApi
         services.AddHubConventions();
         services.AddHubIdentity();
         services.AddHubOrders();
+        services.AddHubMetrics();
         services.AddHubRealtime();
         return services;
     }
@@ -55,6 +58,8 @@ public static class HubApi
     public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder routes)
     {
         routes.MapHealth();
+        routes.MapMetrics();
+        routes.MapDashboard();
         routes.MapHubConventions();
         routes.MapIdentity();
         routes.MapWorkspaces();

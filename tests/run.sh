@@ -53,7 +53,52 @@ dotnet_suite() {
     fi
 }
 
+# The Node end-to-end tests (tests/e2e, docs/dashboard.md): the silo from the Release build the
+# dotnet suite just made, the official @microsoft/signalr client, and Chromium on the dashboard.
+# node's tap reporter ends with "# pass N", "# fail N", "# cancelled N" (tests a failed hook never
+# ran: counted as failed), "# skipped N" and "# todo N" (counted as skipped).
+e2e_suite() {
+    local dir=tests/e2e log status line found=0
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        suite_broken "e2e: node and npm are needed (Node 20 or later)"
+        return
+    fi
+    # Install when missing or when package-lock.json changed since the last install.
+    if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+        if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error); then
+            suite_broken "e2e: npm ci failed"
+            return
+        fi
+    fi
+
+    log=$(mktemp)
+    (cd "$dir" && node --test --test-reporter=tap --test-concurrency=1 --test-timeout=180000 tests/*.test.js) 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+
+    local pass=0 fail=0 skip=0
+    while IFS= read -r line; do
+        case $line in
+            "# pass "*) pass=${line#\# pass }; found=1 ;;
+            "# fail "*) fail=$((fail + ${line#\# fail })) ;;
+            "# cancelled "*) fail=$((fail + ${line#\# cancelled })) ;;
+            "# skipped "*) skip=$((skip + ${line#\# skipped })) ;;
+            "# todo "*) skip=$((skip + ${line#\# todo })) ;;
+        esac
+    done < <(grep -E '^# (pass|fail|cancelled|skipped|todo) [0-9]+$' "$log")
+    rm -f "$log"
+
+    if ((found == 0)); then
+        suite_broken "e2e: node --test reported no results (exit code $status)"
+        return
+    fi
+    add_counts "$pass" "$fail" "$skip"
+    if ((status != 0 && fail == 0)); then
+        suite_broken "e2e: node --test exited with code $status"
+    fi
+}
+
 dotnet_suite
+e2e_suite
 
 for reason in "${broken[@]}"; do
     echo "Suite failed: $reason"

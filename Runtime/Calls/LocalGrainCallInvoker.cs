@@ -5,7 +5,7 @@ using OrleansHub.Runtime.Hosting;
 namespace OrleansHub.Runtime.Calls;
 
 /// <summary>Delivers calls to activations in this silo.</summary>
-internal sealed class LocalGrainCallInvoker(Catalog catalog, RuntimeLog log) : IGrainCallInvoker
+internal sealed class LocalGrainCallInvoker(Catalog catalog, RuntimeLog log, RuntimeMetrics metrics) : IGrainCallInvoker
 {
     private readonly RuntimeLog _log = log;
     private volatile bool _accepting;
@@ -18,6 +18,7 @@ internal sealed class LocalGrainCallInvoker(Catalog catalog, RuntimeLog log) : I
             return Task.FromException<TResult>(new SiloUnavailableException());
         }
         var request = new GrainRequest<TResult>(method.Invoke, arguments, method.AlwaysInterleave, keepsAlive: true);
+        metrics.CallMade();
         catalog.Dispatch(target, request);
         return request.Task;
     }

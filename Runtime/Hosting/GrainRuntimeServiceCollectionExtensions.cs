@@ -38,6 +38,8 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<RuntimeLog>();
         services.AddSingleton<SiloStatus>();
         services.AddSingleton<Catalog>();
+        services.AddMetrics();
+        services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
         services.AddSingleton<IGrainFactory, GrainFactory>();

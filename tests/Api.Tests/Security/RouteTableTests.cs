@@ -27,6 +27,7 @@ public sealed class RouteTableTests(ApiFixture api) : IClassFixture<ApiFixture>
         ("GET", "/openapi/v1.json"),
         ("GET", "/api-docs/{**path}"),
         ("GET", "/"),
+        ("GET", "/dashboard/{**path}"),
     ];
 
     [Fact]

@@ -1,0 +1,77 @@
+// Tables whose rows are updated in place: one <tr data-id> per item, cells rewritten only when their
+// text changes, and the row's status in data-status (for styles, and for tests to watch).
+
+/** Creates an element; children are nodes or strings (always text, never parsed as HTML). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+export class Table {
+  #tbody;
+  #columns;
+  #status;
+  #rows = new Map(); // id -> { model, tr, cells }
+
+  /**
+   * columns: [{ text: model => string, status?: true }]; status: the model field mirrored into the
+   * row's data-status. New rows go on top (lists are newest first).
+   */
+  constructor(tbody, columns, status = 'status') {
+    this.#tbody = tbody;
+    this.#columns = columns;
+    this.#status = status;
+  }
+
+  get(id) {
+    return this.#rows.get(id)?.model;
+  }
+
+  get models() {
+    return [...this.#rows.values()].map((row) => row.model);
+  }
+
+  /** Shows the model, adding its row or updating the row's cells in place. */
+  upsert(model, { append = false } = {}) {
+    let row = this.#rows.get(model.id);
+    if (!row) {
+      const cells = this.#columns.map(() => el('td'));
+      row = { tr: el('tr', { 'data-id': model.id }, ...cells), cells };
+      this.#rows.set(model.id, row);
+      if (append) this.#tbody.append(row.tr); else this.#tbody.prepend(row.tr);
+    }
+    row.model = model;
+    this.#columns.forEach((column, i) => {
+      const text = String(column.text(model) ?? '');
+      const cell = row.cells[i];
+      if (cell.textContent !== text) cell.textContent = text;
+      if (column.status && cell.dataset.status !== text) cell.dataset.status = text;
+    });
+    const status = model[this.#status];
+    if (status !== undefined && row.tr.dataset.status !== status) row.tr.dataset.status = status;
+    return model;
+  }
+
+  remove(id) {
+    this.#rows.get(id)?.tr.remove();
+    this.#rows.delete(id);
+  }
+
+  clear() {
+    this.#rows.clear();
+    this.#tbody.replaceChildren();
+  }
+}
+
+/**
+ * A task's statuses in lifecycle order (every status not listed is final), so an older snapshot never
+ * moves a task row backwards. Tasks carry no updated_at to compare instead.
+ */
+const taskOrder = ['queued', 'running'];
+
+export function taskRank(status) {
+  const index = taskOrder.indexOf(status);
+  return index < 0 ? taskOrder.length : index;
+}
