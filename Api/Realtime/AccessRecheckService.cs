@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansHub.Runtime.Streams;
 
 namespace OrleansHub.Api.Realtime;
 
@@ -8,11 +9,17 @@ namespace OrleansHub.Api.Realtime;
 /// active, API key not revoked) and subscriptions (policy still allows) again: the safety net behind the events the
 /// hub reacts to at once (logout, removal from a workspace), for access lost any other way.
 /// </summary>
-internal sealed class AccessRecheckService(StatusConnections connections, IOptions<RealtimeOptions> options, ILogger<AccessRecheckService> log)
+internal sealed class AccessRecheckService(IServiceProvider services, IOptions<RealtimeOptions> options, ILogger<AccessRecheckService> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A host without the grain runtime (the API alone, as some tests run it) has no streams, so no hub connections.
+        if (services.GetService<StreamSubscriptions>() is null)
+        {
+            return;
+        }
+        var connections = services.GetRequiredService<StatusConnections>();
         using var timer = new PeriodicTimer(options.Value.AccessRecheckInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
