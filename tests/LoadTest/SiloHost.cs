@@ -34,6 +34,8 @@ internal sealed class SiloHost : IAsyncDisposable
     public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Execution__Mode"] = "local",
+        // No log line per request: at thousands of requests a second the console would cost more than the work.
+        ["Logging__MinimumLevel"] = "Warning",
         ["RateLimits__Anonymous__PermitLimit"] = "1000000",
         ["RateLimits__PerCaller__PermitLimit"] = "1000000",
         ["RateLimits__Auth__PermitLimit"] = "1000000",
