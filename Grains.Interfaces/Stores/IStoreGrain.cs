@@ -18,4 +18,10 @@ public interface IStoreGrain : OrleansHub.Runtime.IGrainWithStringKey
 
     /// <summary>Replaces the menu. Owner only: 403 for anyone else (the store itself is public).</summary>
     Task<MenuView> UpdateMenuAsync(string callerId, UpdateMenu command);
+
+    /// <summary>
+    /// The next order number of this store on <paramref name="day"/> (UTC): unique and increasing; dense unless
+    /// a silo crashed while the store held a reserved range. 404 if the store does not exist.
+    /// </summary>
+    Task<int> TakeOrderNumberAsync(DateOnly day);
 }

@@ -17,7 +17,6 @@ namespace OrleansHub.Grains.Orders;
 [GrainType("order")]
 public sealed partial class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
-    OrderNumbers numbers,
     IPaymentGateway gateway,
     IOptions<OrderOptions> orders,
     IOptions<PaymentOptions> payments,
@@ -25,6 +24,9 @@ public sealed partial class OrderGrain(
     TimeProvider clock) : Grain, IOrderGrain, IOrderPaymentGrain, IRemindable
 {
     private const int NumberAttempts = 3;
+
+    // Set once this activation has removed the pending timeout with a write (it is never registered again).
+    private bool _pendingTimeoutGone;
 
     private OrderState S => state.State;
 
@@ -43,22 +45,22 @@ public sealed partial class OrderGrain(
         var owner = (await store.FindAsync())?.OwnerId ?? throw new ValidationException("store_id", "No such store.");
         var items = OrderPricing.Price(await store.GetMenuAsync(), command.Items);
 
-        // Registered before the write: a reminder for an order that was never written finds nothing and ends.
-        await RegisterOrUpdateReminder(Reminders.PendingTimeout, orders.Value.PendingTimeout, RetryPeriod);
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
-            var number = await numbers.NextAsync(command.StoreId, DateOnly.FromDateTime(now.UtcDateTime));
+            var number = await store.TakeOrderNumberAsync(DateOnly.FromDateTime(now.UtcDateTime));
             state.State = new OrderState();
             S.Create(GetPrimaryKeyString(), command, requestHash, owner, items, number, now);
             try
             {
-                await state.WriteStateAsync(OrderEvents.Created(S), OrderEvents.CreatedRows(S));
+                // The pending timeout commits with the order: neither exists without the other.
+                await state.WriteStateAsync(OrderEvents.Created(S),
+                    [.. OrderEvents.CreatedRows(S), RegisterReminderWithWrite(Reminders.PendingTimeout, orders.Value.PendingTimeout, RetryPeriod)]);
                 return S.ToView();
             }
             catch (DuplicateIndexEntryException duplicate) when (duplicate.ConstraintName == OrderEvents.NumberTaken && attempt < NumberAttempts)
             {
-                // Only if the counter row was lost or reset: take the next number.
+                // Only if the counter row was lost or reset, or a crashed activation's range is reused: next number.
             }
         }
     }
@@ -109,18 +111,25 @@ public sealed partial class OrderGrain(
         return S.ToView();
     }
 
+    /// <summary>
+    /// Writes a status change with its events. Reminders that no longer apply are removed in the same
+    /// transaction: the pending timeout once the order has left pending (a no-op when it is already gone),
+    /// the payment reminder once the payment is settled.
+    /// </summary>
     private async Task WriteStatusAsync(string? paymentBefore)
     {
         var paymentChanged = S.Payment?.Status != paymentBefore;
-        await state.WriteStateAsync([.. OrderEvents.Status(S), .. paymentChanged ? OrderEvents.Payment(S) : []], OrderEvents.Rows(S));
-        if (S.Status != OrderStatuses.Pending)
+        List<IndexUpdate> rows = [.. OrderEvents.Rows(S)];
+        if (S.Status != OrderStatuses.Pending && !_pendingTimeoutGone)
         {
-            await UnregisterAsync(Reminders.PendingTimeout);
+            rows.Add(UnregisterReminderWithWrite(Reminders.PendingTimeout));
         }
         if (paymentChanged && S.Payment?.Status is not (PaymentStatuses.Pending or PaymentStatuses.Confirming))
         {
-            await UnregisterAsync(Reminders.Payment);
+            rows.Add(UnregisterReminderWithWrite(Reminders.Payment));
         }
+        await state.WriteStateAsync([.. OrderEvents.Status(S), .. paymentChanged ? OrderEvents.Payment(S) : []], rows);
+        _pendingTimeoutGone |= S.Status != OrderStatuses.Pending;
     }
 
     private async Task UnregisterAsync(string name)

@@ -3,22 +3,41 @@ using Npgsql;
 namespace OrleansHub.Grains.Orders;
 
 /// <summary>
-/// Hands out order numbers from a counter row per store and day (<c>order_number_counters</c>). The upsert
-/// takes the row's lock, so concurrent creates on any silo get distinct, increasing numbers, and the row
-/// survives restarts. The number is taken just before the order's own write; that write's unique constraint
-/// on (store, day, number) is the final guarantee. A write that fails after taking a number leaves a gap.
+/// The counter rows behind order numbers (<c>order_number_counters</c>, one per store and UTC day). The upsert
+/// takes the row's lock, so reservations from any silo get distinct ranges, and the row survives restarts.
+/// The store grain reserves ranges and hands numbers out from memory (<see cref="OrderNumberBlock"/>); the
+/// order's own write has a unique constraint on (store, day, number) as the final guarantee.
 /// </summary>
 public sealed class OrderNumbers(NpgsqlDataSource database)
 {
-    public async Task<int> NextAsync(string storeId, DateOnly day)
+    /// <summary>Reserves the next <paramref name="count"/> numbers; returns the last of them.</summary>
+    public async Task<int> ReserveAsync(string storeId, DateOnly day, int count)
     {
         await using var command = database.CreateCommand("""
-            INSERT INTO order_number_counters AS c (store_id, business_day, last_number) VALUES ($1, $2, 1)
-            ON CONFLICT (store_id, business_day) DO UPDATE SET last_number = c.last_number + 1
+            INSERT INTO order_number_counters AS c (store_id, business_day, last_number) VALUES ($1, $2, $3)
+            ON CONFLICT (store_id, business_day) DO UPDATE SET last_number = c.last_number + $3
             RETURNING last_number
             """);
         command.Parameters.Add(new() { Value = storeId });
         command.Parameters.Add(new() { Value = day });
+        command.Parameters.Add(new() { Value = count });
         return (int)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Gives numbers after <paramref name="lastUsed"/> back, if nobody reserved after <paramref name="lastReserved"/>
+    /// meanwhile (otherwise they stay a gap).
+    /// </summary>
+    public async Task GiveBackAsync(string storeId, DateOnly day, int lastUsed, int lastReserved)
+    {
+        await using var command = database.CreateCommand("""
+            UPDATE order_number_counters SET last_number = $3
+            WHERE store_id = $1 AND business_day = $2 AND last_number = $4
+            """);
+        command.Parameters.Add(new() { Value = storeId });
+        command.Parameters.Add(new() { Value = day });
+        command.Parameters.Add(new() { Value = lastUsed });
+        command.Parameters.Add(new() { Value = lastReserved });
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 }

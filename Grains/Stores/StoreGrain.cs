@@ -1,14 +1,21 @@
 using OrleansHub.Grains.Interfaces.Stores;
+using OrleansHub.Grains.Orders;
 using OrleansHub.Runtime;
 
 namespace OrleansHub.Grains.Stores;
 
-/// <summary>A store and its menu. The activation holds the menu in memory: reads never touch the database.</summary>
+/// <summary>
+/// A store and its menu. The activation holds the menu in memory: reads never touch the database. It also
+/// hands out the store's order numbers (<see cref="OrderNumberBlock"/>).
+/// </summary>
 [GrainType("store")]
 public sealed class StoreGrain(
     [PersistentState("store")] IPersistentState<StoreState> state,
+    OrderNumbers numbers,
     TimeProvider clock) : Grain, IStoreGrain
 {
+    private readonly OrderNumberBlock _numbers = new(numbers, clock);
+
     private StoreState S => state.State;
 
     public async Task<StoreView> CreateAsync(CreateStore command)
@@ -32,4 +39,13 @@ public sealed class StoreGrain(
         await state.WriteStateAsync(StoreEvents.Menu(S));
         return S.ToMenu();
     }
+
+    public Task<int> TakeOrderNumberAsync(DateOnly day)
+    {
+        S.RequireExists();
+        return _numbers.TakeAsync(GetPrimaryKeyString(), day);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _numbers.GiveBackAsync(GetPrimaryKeyString());
 }

@@ -10,6 +10,7 @@ namespace OrleansHub.Runtime;
 public abstract class Grain
 {
     private readonly ActivationData _activation;
+    private readonly KnownReminders _reminders = new();
 
     protected Grain()
     {
@@ -50,14 +51,59 @@ public abstract class Grain
         _activation.RegisterTimer(callback, dueTime, period);
 
     /// <summary>Creates or updates a durable reminder; it fires <see cref="IRemindable.ReceiveReminder"/> even after restarts.</summary>
-    protected Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, TimeSpan dueTime, TimeSpan period) =>
-        _activation.Runtime.Reminders.RegisterOrUpdateAsync(GrainId, reminderName, dueTime, period);
+    protected async Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, TimeSpan dueTime, TimeSpan period)
+    {
+        var stamp = _reminders.Start(reminderName);
+        var reminder = await _activation.Runtime.Reminders.RegisterOrUpdateAsync(GrainId, reminderName, dueTime, period);
+        _reminders.Finish(reminderName, stamp, exists: true);
+        return reminder;
+    }
 
     /// <summary>Removes a reminder; a no-op when it is already gone.</summary>
-    protected Task UnregisterReminder(IGrainReminder reminder) =>
-        _activation.Runtime.Reminders.UnregisterAsync(GrainId, reminder.ReminderName);
+    protected async Task UnregisterReminder(IGrainReminder reminder)
+    {
+        var stamp = _reminders.Start(reminder.ReminderName);
+        await _activation.Runtime.Reminders.UnregisterAsync(GrainId, reminder.ReminderName);
+        _reminders.Finish(reminder.ReminderName, stamp, exists: false);
+    }
 
-    /// <summary>The reminder with this name, or null.</summary>
-    protected Task<IGrainReminder?> GetReminder(string reminderName) =>
-        _activation.Runtime.Reminders.GetAsync(GrainId, reminderName);
+    /// <summary>
+    /// The reminder with this name, or null. Read from the table once per name and activation; afterwards
+    /// this activation's own registrations and removals keep the answer (<see cref="KnownReminders"/>).
+    /// </summary>
+    protected async Task<IGrainReminder?> GetReminder(string reminderName)
+    {
+        switch (_reminders.Exists(reminderName))
+        {
+            case true:
+                return new KnownReminder(reminderName);
+            case false:
+                return null;
+        }
+        var stamp = _reminders.Start(reminderName);
+        var reminder = await _activation.Runtime.Reminders.GetAsync(GrainId, reminderName);
+        _reminders.Finish(reminderName, stamp, exists: reminder is not null);
+        return reminder;
+    }
+
+    /// <summary>
+    /// A registration that commits with this grain's next state write: pass it among the write's index
+    /// updates, and the reminder exists exactly when the state does (no second round trip, no reminder
+    /// without its state). Validated now, as <see cref="RegisterOrUpdateReminder"/> is.
+    /// </summary>
+    protected IndexUpdate RegisterReminderWithWrite(string reminderName, TimeSpan dueTime, TimeSpan period)
+    {
+        var update = _activation.Runtime.Reminders.RegisterUpdate(GrainId, reminderName, dueTime, period);
+        _reminders.Start(reminderName); // unknown until read again: the write may still fail
+        return update;
+    }
+
+    /// <summary>A removal that commits with this grain's next state write (see <see cref="RegisterReminderWithWrite"/>).</summary>
+    protected IndexUpdate UnregisterReminderWithWrite(string reminderName)
+    {
+        _reminders.Start(reminderName);
+        return ReminderRegistry.UnregisterUpdate(GrainId, reminderName);
+    }
+
+    private sealed record KnownReminder(string ReminderName) : IGrainReminder;
 }

@@ -66,9 +66,14 @@ public sealed class GrainRuntimeOptions
     [Range(1, 1000)]
     public int WriteBatchSize { get; set; } = 32;
 
-    /// <summary>How many group-commit transactions run at once, each on its own connection. Default 4.</summary>
+    /// <summary>
+    /// How many group-commit transactions run at once, each on its own connection. Default 1: writes of one
+    /// stream wait for each other's commit anyway (the stream counter row), so on a small database server one
+    /// transaction at a time with bigger batches did best (docs/performance.md, "REST ceiling"); raise it
+    /// when the database has cores to spare and writers rarely share streams.
+    /// </summary>
     [Range(1, 64)]
-    public int WriteConnections { get; set; } = 4;
+    public int WriteConnections { get; set; } = 1;
 
     /// <summary>Apply SQL migrations at start. Default true.</summary>
     public bool ApplyMigrations { get; set; } = true;

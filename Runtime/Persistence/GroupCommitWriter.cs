@@ -15,21 +15,14 @@ namespace OrleansHub.Runtime.Persistence;
 /// Per write nothing changes: its state row, events and index rows commit together, and its caller resumes
 /// only after that commit. If any statement of a batch fails (a stale ETag, a duplicate index entry, a
 /// deadlock), PostgreSQL rolls the whole batch back and each of its writes is run again alone, so every caller
-/// gets its own outcome and an innocent write is never failed by a neighbour. A batch locks the stream counter
-/// rows of all its writes first, in sorted order, so batches running side by side (here or on other silos)
-/// do not deadlock on them. A connection failure fails the batch's writes with that error: whether the commit
+/// gets its own outcome and an innocent write is never failed by a neighbour. The events of all writes of a
+/// transaction are appended by its last statement (<see cref="EventAppend"/>), which locks their stream
+/// counter rows in sorted order: transactions running side by side (here or on other silos) hold those shared
+/// rows only for that statement and the commit, and never deadlock on them. A connection failure fails the batch's writes with that error: whether the commit
 /// happened is unknown, as it is for a lone write, and the ETag makes the next write find out.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
 {
-    // Locks every counter row of the batch in sorted order, creating missing ones (last_seq 0), before any
-    // write takes one. "DO UPDATE ... WHERE false" locks an existing row without writing a new version of it.
-    private const string LockStreams = """
-        INSERT INTO streams AS st (id, last_seq)
-        SELECT id, 0 FROM unnest($1::text[]) AS t(id) ORDER BY id
-        ON CONFLICT (id) DO UPDATE SET last_seq = st.last_seq WHERE false
-        """;
-
     private readonly NpgsqlDataSource _database;
     private readonly int _batchSize;
     private readonly Channel<StateWrite> _queue = Channel.CreateUnbounded<StateWrite>(new UnboundedChannelOptions { SingleWriter = false });
@@ -114,8 +107,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         {
             await using var batch = _database.CreateBatch();
             write.AddTo(batch);
-            var (version, seqs) = (await ExecuteAsync(batch, 1).ConfigureAwait(false))[0];
-            write.Succeed(write.ResultOf(version, seqs));
+            EventAppend.AddTo(batch, [write]);
+            var (versions, seqs) = await ExecuteAsync(batch, [write]).ConfigureAwait(false);
+            write.Succeed(write.ResultOf(versions[0], seqs, 0));
         }
         catch (Exception exception)
         {
@@ -125,22 +119,16 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
 
     private async Task RunTogetherAsync(List<StateWrite> writes)
     {
-        (long Version, long[] Seqs)[] results;
+        (long[] Versions, List<long> Seqs) results;
         try
         {
             await using var batch = _database.CreateBatch();
-            var streams = writes.SelectMany(write => write.Streams).Distinct(StringComparer.Ordinal).ToArray();
-            if (streams.Length > 1)
-            {
-                var lockStreams = new NpgsqlBatchCommand(LockStreams);
-                lockStreams.Parameters.Add(new() { Value = streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-                batch.BatchCommands.Add(lockStreams);
-            }
             foreach (var write in writes)
             {
                 write.AddTo(batch);
             }
-            results = await ExecuteAsync(batch, writes.Count).ConfigureAwait(false);
+            EventAppend.AddTo(batch, writes);
+            results = await ExecuteAsync(batch, writes).ConfigureAwait(false);
         }
         catch (PostgresException)
         {
@@ -158,33 +146,50 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
             return;
         }
         Interlocked.Increment(ref _sharedCommits);
+        var at = 0;
         for (var i = 0; i < writes.Count; i++)
         {
-            writes[i].Succeed(writes[i].ResultOf(results[i].Version, results[i].Seqs));
+            writes[i].Succeed(writes[i].ResultOf(results.Versions[i], results.Seqs, at));
+            at += writes[i].Streams.Count;
         }
     }
 
     /// <summary>
-    /// Runs the batch as one implicit transaction and returns each write's hub_write_state row in order. Every
-    /// result set is read to the end and the reader closed before returning, so a failure anywhere, the commit
-    /// included, surfaces here before any caller is told its write committed.
+    /// Runs the batch as one implicit transaction and returns each write's new version (hub_write_state rows,
+    /// in order) and the seqs of all events (the append's rows, in order). Every result set is read to the end
+    /// and the reader closed before returning, so a failure anywhere, the commit included, surfaces here
+    /// before any caller is told its write committed.
     /// </summary>
-    private static async Task<(long Version, long[] Seqs)[]> ExecuteAsync(NpgsqlBatch batch, int writes)
+    private static async Task<(long[] Versions, List<long> Seqs)> ExecuteAsync(NpgsqlBatch batch, IReadOnlyList<StateWrite> sent)
     {
-        var results = new (long, long[])[writes];
+        var writes = sent.Count;
+        var versions = new long[writes];
+        var seqs = new List<long>();
         var found = 0;
         var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             do
             {
-                if (reader.FieldCount > 0 && reader.GetName(0) == StateWrite.ResultColumn)
+                if (reader.FieldCount == 0)
+                {
+                    continue;
+                }
+                var column = reader.GetName(0);
+                if (column == StateWrite.ResultColumn)
                 {
                     if (!await reader.ReadAsync().ConfigureAwait(false) || found == writes)
                     {
                         throw new InvalidOperationException("hub_write_state returned an unexpected number of rows.");
                     }
-                    results[found++] = (reader.GetInt64(0), reader.GetFieldValue<long[]>(1));
+                    versions[found++] = reader.GetInt64(0);
+                }
+                else if (column == EventAppend.ResultColumn)
+                {
+                    while (await reader.ReadAsync().ConfigureAwait(false))
+                    {
+                        seqs.Add(reader.GetInt64(0));
+                    }
                 }
             }
             while (await reader.NextResultAsync().ConfigureAwait(false));
@@ -193,6 +198,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         {
             throw new InvalidOperationException($"Expected {writes} write results, got {found}.");
         }
-        return results;
+        if (seqs.Count != sent.Sum(write => write.Streams.Count))
+        {
+            throw new InvalidOperationException($"The event append returned {seqs.Count} seqs for {sent.Sum(write => write.Streams.Count)} events.");
+        }
+        return (versions, seqs);
     }
 }

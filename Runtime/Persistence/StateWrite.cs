@@ -53,22 +53,34 @@ internal sealed class StateWrite
 
     public Task<WriteResult> Completion => _completion.Task;
 
-    /// <summary>The stream counter rows this write will lock.</summary>
+    /// <summary>The stream of each of this write's events.</summary>
     public IReadOnlyList<string> Streams => _streams;
 
-    /// <summary>Appends this write's statements: hub_write_state, then its index updates in order.</summary>
+    /// <summary>Copies this write's events into the transaction's <see cref="EventAppend"/> arrays at <paramref name="at"/>.</summary>
+    public void CopyEventsTo(string[] streams, string[] types, string[] data, DateTimeOffset[] createdAt, int at)
+    {
+        _streams.CopyTo(streams, at);
+        _types.CopyTo(types, at);
+        _data.CopyTo(data, at);
+        Array.Fill(createdAt, _createdAt, at, _streams.Length);
+    }
+
+    /// <summary>
+    /// Appends this write's statements: hub_write_state for the state row (its events go to the transaction's
+    /// <see cref="EventAppend"/>, so none are passed here), then its index updates in order.
+    /// </summary>
     public void AddTo(NpgsqlBatch batch)
     {
         var write = new NpgsqlBatchCommand(
-            $"SELECT {ResultColumn}, event_seqs FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+            $"SELECT {ResultColumn} FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         write.Parameters.Add(new() { Value = _id.Type });
         write.Parameters.Add(new() { Value = _id.Key });
         write.Parameters.Add(new() { Value = _stateName });
         write.Parameters.Add(new() { Value = _stateJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
         write.Parameters.Add(new() { Value = (object?)_expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        write.Parameters.Add(new() { Value = _streams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        write.Parameters.Add(new() { Value = _types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        write.Parameters.Add(new() { Value = _data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        write.Parameters.Add(new() { Value = Array.Empty<string>(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        write.Parameters.Add(new() { Value = Array.Empty<string>(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        write.Parameters.Add(new() { Value = Array.Empty<string>(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         write.Parameters.Add(new() { Value = _createdAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         batch.BatchCommands.Add(write);
         foreach (var update in _indexUpdates)
@@ -82,13 +94,16 @@ internal sealed class StateWrite
         }
     }
 
-    /// <summary>Builds the result from this write's hub_write_state row (call only after the commit).</summary>
-    public WriteResult ResultOf(long version, long[] seqs)
+    /// <summary>
+    /// Builds the result from this write's new version and its events' seqs, found in the transaction's
+    /// <paramref name="seqs"/> from <paramref name="at"/> (call only after the commit).
+    /// </summary>
+    public WriteResult ResultOf(long version, IReadOnlyList<long> seqs, int at)
     {
         var stored = new StoredStreamEvent[_events.Count];
         for (var i = 0; i < _events.Count; i++)
         {
-            stored[i] = new StoredStreamEvent(_events[i].Stream, seqs[i], _types[i], _data[i], _createdAt);
+            stored[i] = new StoredStreamEvent(_events[i].Stream, seqs[at + i], _types[i], _data[i], _createdAt);
         }
         return new WriteResult(version, stored);
     }

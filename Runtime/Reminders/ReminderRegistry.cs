@@ -12,7 +12,29 @@ internal sealed class ReminderRegistry(NpgsqlDataSource database, GrainTypeRegis
 
     public sealed record Claimed(GrainId Grain, string Name, DateTimeOffset FirstDue, DateTimeOffset Due, TimeSpan Period, DateTimeOffset Lease);
 
+    private const string Upsert = """
+        INSERT INTO reminders (grain_type, grain_key, name, first_due, due_at, period_ms)
+        VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', now() + $4 * interval '1 millisecond', $5)
+        ON CONFLICT (grain_type, grain_key, name) DO UPDATE
+        SET first_due = excluded.first_due, due_at = excluded.due_at, period_ms = excluded.period_ms
+        """;
+
+    private const string Delete = "DELETE FROM reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3";
+
     public async Task<IGrainReminder> RegisterOrUpdateAsync(GrainId grain, string name, TimeSpan dueTime, TimeSpan period)
+    {
+        var upsert = RegisterUpdate(grain, name, dueTime, period);
+        await using var command = database.CreateCommand(upsert.Sql);
+        foreach (var parameter in upsert.Parameters)
+        {
+            command.Parameters.Add(new() { Value = parameter });
+        }
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return new Reminder(name);
+    }
+
+    /// <summary>The registration as a statement for a grain's state write: it commits with the state or not at all.</summary>
+    public IndexUpdate RegisterUpdate(GrainId grain, string name, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (period < options.Value.MinimumReminderPeriod)
@@ -25,25 +47,15 @@ internal sealed class ReminderRegistry(NpgsqlDataSource database, GrainTypeRegis
         {
             throw new InvalidOperationException($"Grain type '{grain.Type}' must implement IRemindable to register reminders.");
         }
-        await using var command = database.CreateCommand("""
-            INSERT INTO reminders (grain_type, grain_key, name, first_due, due_at, period_ms)
-            VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', now() + $4 * interval '1 millisecond', $5)
-            ON CONFLICT (grain_type, grain_key, name) DO UPDATE
-            SET first_due = excluded.first_due, due_at = excluded.due_at, period_ms = excluded.period_ms
-            """);
-        command.Parameters.Add(new() { Value = grain.Type });
-        command.Parameters.Add(new() { Value = grain.Key });
-        command.Parameters.Add(new() { Value = name });
-        command.Parameters.Add(new() { Value = (long)dueTime.TotalMilliseconds });
-        command.Parameters.Add(new() { Value = (long)period.TotalMilliseconds });
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return new Reminder(name);
+        return new IndexUpdate(Upsert, grain.Type, grain.Key, name, (long)dueTime.TotalMilliseconds, (long)period.TotalMilliseconds);
     }
+
+    /// <summary>The removal as a statement for a grain's state write; a no-op when the reminder is already gone.</summary>
+    public static IndexUpdate UnregisterUpdate(GrainId grain, string name) => new(Delete, grain.Type, grain.Key, name);
 
     public async Task UnregisterAsync(GrainId grain, string name)
     {
-        await using var command = database.CreateCommand(
-            "DELETE FROM reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3");
+        await using var command = database.CreateCommand(Delete);
         AddKey(command, grain, name);
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }

@@ -1,16 +1,23 @@
 namespace OrleansHub.Runtime.Streams;
 
 /// <summary>
-/// A stream with subscribers on this node: the node's cursor (last seq pulled) and the subscriptions.
-/// Pulls are serialized by a gate so every subscription sees batches in seq order.
+/// A stream with subscribers on this node: the node's cursor (last seq offered) and the subscriptions.
+/// Pulls are serialized by a gate so every subscription sees batches in seq order, without gaps.
 /// </summary>
 internal sealed class LocalStream(StreamId id, StreamSubscriptions registry, long cursor)
 {
     private const int ReadBatch = 500;
 
+    /// <summary>How long events ahead of the cursor wait for the missing ones before the table is read.</summary>
+    internal static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(50);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _lock = new();
     private StreamSubscription[] _subscriptions = [];
+
+    // Events this node committed ahead of the cursor, by seq; only touched under the gate.
+    private readonly SortedDictionary<long, StoredStreamEvent> _parked = [];
+    private volatile bool _gapCheckScheduled;
 
     public StreamId Id { get; } = id;
 
@@ -60,49 +67,104 @@ internal sealed class LocalStream(StreamId id, StreamSubscriptions registry, lon
 
     /// <summary>
     /// Moves the node cursor forward and offers the new events to every subscription. <paramref name="known"/>
-    /// (events this node just committed) is used as is when it directly follows the cursor; otherwise the
-    /// table is read.
+    /// (events this node just committed) is used as is when it directly follows the cursor. Commits of one
+    /// stream can reach this node out of seq order (two writer loops finish at once), so events ahead of the
+    /// cursor wait here until the missing ones arrive; if they have not after <see cref="GapWait"/> (written by
+    /// another node, whose NOTIFY is on its way, or a commit whose caller never heard back), the table is read.
+    /// Without <paramref name="known"/> (a wake-up) the table is read.
     /// </summary>
     public async Task PullAsync(IReadOnlyList<StoredStreamEvent>? known, StreamEventStore store, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (true)
+            if (known is not null)
             {
-                IReadOnlyList<StoredStreamEvent> batch;
-                if (known is { Count: > 0 } && known[0].Seq == Cursor + 1)
-                {
-                    batch = known;
-                    known = null;
-                }
-                else if (known is { Count: > 0 } && known[^1].Seq <= Cursor)
-                {
-                    return; // already pulled
-                }
-                else
-                {
-                    batch = await store.ReadAsync(Id, Cursor, ReadBatch, cancellationToken).ConfigureAwait(false);
-                    known = null;
-                }
-                if (batch.Count == 0)
-                {
-                    return;
-                }
-                Cursor = batch[^1].Seq;
-                foreach (var subscription in Subscriptions)
-                {
-                    await subscription.OfferAsync(batch, cancellationToken).ConfigureAwait(false);
-                }
-                if (batch.Count < ReadBatch)
-                {
-                    return;
-                }
+                Park(known);
             }
+            else
+            {
+                await ReadTableAsync(store, cancellationToken).ConfigureAwait(false);
+            }
+            await OfferParkedAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    // Caller holds the gate.
+    private void Park(IReadOnlyList<StoredStreamEvent> events)
+    {
+        foreach (var streamEvent in events)
+        {
+            if (streamEvent.Seq > Cursor)
+            {
+                _parked[streamEvent.Seq] = streamEvent;
+            }
+        }
+    }
+
+    // Caller holds the gate. Reads everything after the cursor, in batches.
+    private async Task ReadTableAsync(StreamEventStore store, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var batch = await store.ReadAsync(Id, Cursor, ReadBatch, cancellationToken).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+            await OfferAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (batch.Count < ReadBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    // Caller holds the gate. Offers the parked run that follows the cursor; a gap left behind is read from the
+    // table after GapWait unless it fills first.
+    private async Task OfferParkedAsync(CancellationToken cancellationToken)
+    {
+        while (_parked.Count > 0 && _parked.First().Key <= Cursor)
+        {
+            _parked.Remove(_parked.First().Key);
+        }
+        var run = new List<StoredStreamEvent>();
+        while (_parked.Remove(Cursor + 1 + run.Count, out var next))
+        {
+            run.Add(next);
+        }
+        if (run.Count > 0)
+        {
+            await OfferAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        if (_parked.Count > 0 && !_gapCheckScheduled)
+        {
+            _gapCheckScheduled = true;
+            _ = CheckGapLaterAsync();
+        }
+    }
+
+    private async Task CheckGapLaterAsync()
+    {
+        await Task.Delay(GapWait).ConfigureAwait(false);
+        _gapCheckScheduled = false;
+        if (!IsRemoved && _parked.Count > 0)
+        {
+            await registry.WakeAsync(Id).ConfigureAwait(false);
+        }
+    }
+
+    // Caller holds the gate.
+    private async Task OfferAsync(IReadOnlyList<StoredStreamEvent> batch, CancellationToken cancellationToken)
+    {
+        Cursor = batch[^1].Seq;
+        foreach (var subscription in Subscriptions)
+        {
+            await subscription.OfferAsync(batch, cancellationToken).ConfigureAwait(false);
         }
     }
 }

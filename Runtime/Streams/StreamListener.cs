@@ -25,16 +25,7 @@ internal sealed class StreamListener(
             try
             {
                 await using var connection = await database.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-                connection.Notification += (_, e) =>
-                {
-                    foreach (var id in e.Payload.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                    {
-                        if (StreamId.TryParse(id, out var stream))
-                        {
-                            _ = subscriptions.WakeAsync(stream);
-                        }
-                    }
-                };
+                connection.Notification += (_, e) => Wake(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {StreamNotifier.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
@@ -69,6 +60,23 @@ internal sealed class StreamListener(
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    // The first line names the sending node; this node's own events were delivered from memory at commit.
+    private void Wake(string payload)
+    {
+        var lines = payload.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0 || lines[0] == subscriptions.NodeTag)
+        {
+            return;
+        }
+        foreach (var id in lines)
+        {
+            if (StreamId.TryParse(id, out var stream))
+            {
+                _ = subscriptions.WakeAsync(stream);
             }
         }
     }

@@ -56,7 +56,7 @@ internal sealed class StreamNotifier(
                 try
                 {
                     connection ??= await database.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-                    foreach (var payload in Payloads(ids))
+                    foreach (var payload in Payloads(subscriptions.NodeTag, ids))
                     {
                         await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
                         command.Parameters.Add(new() { Value = Channel });
@@ -87,23 +87,20 @@ internal sealed class StreamNotifier(
         }
     }
 
-    private static IEnumerable<string> Payloads(IEnumerable<string> ids)
+    // Each payload: this node's tag on the first line, then stream ids, one per line.
+    private static IEnumerable<string> Payloads(string nodeTag, IEnumerable<string> ids)
     {
-        var payload = new StringBuilder();
+        var payload = new StringBuilder(nodeTag);
         foreach (var id in ids)
         {
-            if (payload.Length > 0 && Encoding.UTF8.GetByteCount(id) + payload.Length + 1 > MaxPayloadBytes)
+            if (payload.Length > nodeTag.Length && Encoding.UTF8.GetByteCount(id) + payload.Length + 1 > MaxPayloadBytes)
             {
                 yield return payload.ToString();
-                payload.Clear();
+                payload.Clear().Append(nodeTag);
             }
-            if (payload.Length > 0)
-            {
-                payload.Append('\n');
-            }
-            payload.Append(id);
+            payload.Append('\n').Append(id);
         }
-        if (payload.Length > 0)
+        if (payload.Length > nodeTag.Length)
         {
             yield return payload.ToString();
         }

@@ -19,6 +19,12 @@ public sealed class StreamSubscriptions
         _log = log;
     }
 
+    /// <summary>
+    /// Names this node in its NOTIFY payloads, so its listener skips its own announcements (their events were
+    /// delivered from memory at commit).
+    /// </summary>
+    internal string NodeTag { get; } = "@" + Guid.NewGuid().ToString("N");
+
     /// <summary>Streams with at least one subscriber on this node.</summary>
     public IReadOnlyCollection<StreamId> ActiveStreams => [.. _streams.Keys];
 

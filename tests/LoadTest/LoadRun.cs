@@ -9,8 +9,10 @@ namespace OrleansHub.LoadTest;
 internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
 {
     private readonly LoadStats _stats = new();
-    private long _paced;
-    private long _paceStart;
+    private static readonly TimeSpan MaxPaceLag = TimeSpan.FromMilliseconds(50);
+
+    private readonly Lock _paceLock = new();
+    private long _nextDue;
 
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -39,7 +41,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         var sampling = memory.RunAsync(background.Token);
 
         using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _paceStart = Stopwatch.GetTimestamp();
+        _nextDue = Stopwatch.GetTimestamp();
         var writers = Enumerable.Range(0, options.Writers).Select(w => WriterAsync(w, groups, rest, writing.Token)).ToArray();
         Console.WriteLine($"Writers running: {options.Writers}, rate {(options.Rate == 0 ? "unpaced" : options.Rate + "/s")}, scenario {options.Scenario}; warm-up {options.Warmup.TotalSeconds:0} s ...");
         await Task.Delay(options.Warmup, cancellationToken);
@@ -150,7 +152,9 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         }
     }
 
-    // Request n is due at start + n / rate; writers that fall behind go as fast as they can, without a burst.
+    // Requests are due 1/rate apart. A request that finds the schedule behind by more than MaxPaceLag (the
+    // silo could not keep up, e.g. while it warmed up) takes a slot MaxPaceLag in the past instead: a stall
+    // is not made up later with a burst, so the measured rate is never above --rate.
     private async ValueTask PaceAsync(CancellationToken cancellationToken)
     {
         if (options.Rate == 0)
@@ -158,8 +162,13 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
             cancellationToken.ThrowIfCancellationRequested();
             return;
         }
-        var n = Interlocked.Increment(ref _paced);
-        var due = _paceStart + (long)(n * (double)Stopwatch.Frequency / options.Rate);
+        long due;
+        lock (_paceLock)
+        {
+            var lagLimit = Stopwatch.GetTimestamp() - (long)(MaxPaceLag.TotalSeconds * Stopwatch.Frequency);
+            due = Math.Max(_nextDue, lagLimit);
+            _nextDue = due + (long)(Stopwatch.Frequency / (double)options.Rate);
+        }
         var wait = due - Stopwatch.GetTimestamp();
         if (wait > 0)
         {

@@ -36,6 +36,26 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
     }
 
     [Fact]
+    public async Task LocalCommitsArrivingOutOfSeqOrderAreDeliveredInOrderFromMemory()
+    {
+        // These events are in no table: only the node's in-memory ordering can deliver them.
+        var silo = await StartSiloAsync(NoCatchUp);
+        var stream = StreamId.Parse("memory:only");
+        var subscriptions = Subscriptions(silo);
+        var sink = new RecordingSink();
+        await using var subscription = await subscriptions.SubscribeAsync(stream, null, sink, CancellationToken.None);
+        StoredStreamEvent Event(long seq) => new(stream, seq, "test", "{}", DateTimeOffset.UtcNow);
+
+        subscriptions.Committed([Event(2), Event(3)]);
+        subscriptions.Committed([Event(1)]);
+        subscriptions.Committed([Event(2)]);
+        subscriptions.Committed([Event(4)]);
+
+        await sink.WaitForAsync(4);
+        Assert.Equal([1L, 2L, 3L, 4L], sink.Seqs);
+    }
+
+    [Fact]
     public async Task ResumingFromASeqReplaysThenGoesLiveWithoutGapOrDuplicate()
     {
         var silo = await StartSiloAsync(NoCatchUp);

@@ -85,6 +85,57 @@ public sealed class TimerAndReminderTests(PostgresFixture postgres) : RuntimeTes
             () => silo.Grains.GetGrain<IReminderGrain>("short").StartAsync(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
     }
 
+    [Fact]
+    public async Task ReminderRegisteredWithAWriteExistsExactlyWhenTheWriteCommits()
+    {
+        var silo = await StartSiloAsync(FastReminders);
+        var failed = silo.Grains.GetGrain<IReminderGrain>("with-failed-write");
+        var written = silo.Grains.GetGrain<IReminderGrain>("with-write");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => failed.StartWithWriteAsync(TimeSpan.Zero, TimeSpan.FromMilliseconds(100), failWrite: true));
+        await written.StartWithWriteAsync(TimeSpan.Zero, TimeSpan.FromMilliseconds(100), failWrite: false);
+
+        await silo.Probe.WaitAsync("reminder:with-write", 2);
+        Assert.Equal(0, await ReminderRowsAsync("with-failed-write"));
+        Assert.False(await failed.IsRegisteredAsync());
+        Assert.Equal(0, silo.Probe.Count("reminder:with-failed-write"));
+
+        await written.StopWithWriteAsync();
+        Assert.Equal(0, await ReminderRowsAsync("with-write"));
+        Assert.False(await written.IsRegisteredAsync());
+    }
+
+    [Fact]
+    public async Task GetReminderIsAnsweredFromTheActivationOnceItKnows()
+    {
+        var silo = await StartSiloAsync();
+        var grain = silo.Grains.GetGrain<IReminderGrain>("known");
+        await grain.StartAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        Assert.True(await grain.IsRegisteredAsync());
+
+        // Only the grain changes its reminders, so a row removed behind its back is not read again.
+        await using (var source = Npgsql.NpgsqlDataSource.Create(ConnectionString))
+        await using (var delete = source.CreateCommand("DELETE FROM reminders WHERE grain_key = 'known'"))
+        {
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+        Assert.True(await grain.IsRegisteredAsync());
+
+        await grain.StopAsync();
+        Assert.False(await grain.IsRegisteredAsync());
+        await grain.StartAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        Assert.True(await grain.IsRegisteredAsync());
+        Assert.Equal(1, await ReminderRowsAsync("known"));
+    }
+
+    private async Task<long> ReminderRowsAsync(string key)
+    {
+        await using var source = Npgsql.NpgsqlDataSource.Create(ConnectionString);
+        await using var command = source.CreateCommand("SELECT count(*) FROM reminders WHERE grain_key = $1");
+        command.Parameters.Add(new() { Value = key });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private async Task MakeDueNowAsync(string key)
     {
         await using var source = Npgsql.NpgsqlDataSource.Create(ConnectionString);

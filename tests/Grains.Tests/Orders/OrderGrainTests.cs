@@ -49,6 +49,31 @@ public sealed class OrderGrainTests
     }
 
     [Fact]
+    public async Task ABusyStoreReservesNumbersAheadAndGivesTheRestBackWhenItStops()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        const string Counter = "SELECT last_number FROM order_number_counters WHERE store_id = 's1'";
+        await using (var first = await DomainSilo.StartAsync(database))
+        {
+            var store = await OpenStoreAsync(first.Grains, "s1");
+            var day = DateOnly.FromDateTime(DateTime.UtcNow);
+            var numbers = new List<int>();
+            for (var i = 0; i < 10; i++)
+            {
+                numbers.Add(await store.TakeOrderNumberAsync(day));
+            }
+
+            Assert.Equal(Enumerable.Range(1, 10), numbers);
+            Assert.True(await ScalarAsync<int>(database, Counter) > 10, "ranges grow while numbers go quickly");
+        }
+
+        // The silo stopped: the store activation gave back what it had not handed out.
+        Assert.Equal(10, await ScalarAsync<int>(database, Counter));
+        await using var second = await DomainSilo.StartAsync(database);
+        Assert.Equal("A011", (await PlaceAsync(second.Grains, "o11", "s1")).OrderNumber);
+    }
+
+    [Fact]
     public async Task ConcurrentDuplicateCreatesOfOneOrderMakeOneOrder()
     {
         var database = await PostgresServer.CreateDatabaseAsync();

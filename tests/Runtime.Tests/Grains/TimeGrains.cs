@@ -16,6 +16,12 @@ public interface IReminderGrain : IGrainWithStringKey
     Task<int> GetTickCountAsync();
 
     Task<bool> IsRegisteredAsync();
+
+    /// <summary>Registers "tick" with a state write; <paramref name="failWrite"/> makes that write fail.</summary>
+    Task StartWithWriteAsync(TimeSpan due, TimeSpan period, bool failWrite);
+
+    /// <summary>Removes "tick" with a state write.</summary>
+    Task StopWithWriteAsync();
 }
 
 [GrainType("reminder")]
@@ -36,6 +42,13 @@ public sealed class ReminderGrain(
     public Task<int> GetTickCountAsync() => Task.FromResult(state.State.Ticks.Count);
 
     public async Task<bool> IsRegisteredAsync() => await GetReminder("tick") is not null;
+
+    public Task StartWithWriteAsync(TimeSpan due, TimeSpan period, bool failWrite) =>
+        state.WriteStateAsync([], failWrite
+            ? [RegisterReminderWithWrite("tick", due, period), new IndexUpdate("SELECT 1 / 0")]
+            : [RegisterReminderWithWrite("tick", due, period)]);
+
+    public Task StopWithWriteAsync() => state.WriteStateAsync([], [UnregisterReminderWithWrite("tick")]);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
