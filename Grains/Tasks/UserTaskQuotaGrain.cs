@@ -1,38 +1,52 @@
+using Npgsql;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Runtime;
 
 namespace OrleansHub.Grains.Tasks;
 
-public sealed class UserTaskQuotaState
-{
-    public HashSet<string> Active { get; set; } = [];
-}
-
-/// <summary>One per user: which of the user's tasks are queued or running. Single-threaded, so the limit is exact.</summary>
+/// <summary>
+/// One per user: which of the user's tasks are queued or running. Single-threaded, so the limit is exact.
+/// Nothing of its own is stored: the activation reads the user's active tasks from the <c>tasks</c> rows
+/// (written with each task's state) and keeps the set in memory, so admitting a task costs no write of its
+/// own (docs/tasks.md, "The queue and admission"). A task admitted but never written (its create failed) is
+/// forgotten when the activation next starts.
+/// </summary>
 [GrainType("task-quota")]
-public sealed class UserTaskQuotaGrain([PersistentState("quota")] IPersistentState<UserTaskQuotaState> state)
-    : Grain, IUserTaskQuotaGrain
+public sealed class UserTaskQuotaGrain(NpgsqlDataSource database) : Grain, IUserTaskQuotaGrain
 {
-    public async Task<bool> TryAcquireAsync(string taskId, int limit)
+    private readonly HashSet<string> _active = new(StringComparer.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Active.Contains(taskId))
+        await using var command = database.CreateCommand(
+            "SELECT id FROM tasks WHERE created_by = $1 AND status IN ($2, $3)");
+        command.Parameters.Add(new() { Value = GetPrimaryKeyString() });
+        command.Parameters.Add(new() { Value = TaskStatuses.Queued });
+        command.Parameters.Add(new() { Value = TaskStatuses.Running });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return true;
+            _active.Add(reader.GetString(0));
         }
-        if (state.State.Active.Count >= limit)
-        {
-            return false;
-        }
-        state.State.Active.Add(taskId);
-        await state.WriteStateAsync();
-        return true;
     }
 
-    public async Task ReleaseAsync(string taskId)
+    public Task<bool> TryAcquireAsync(string taskId, int limit)
     {
-        if (state.State.Active.Remove(taskId))
+        if (_active.Contains(taskId))
         {
-            await state.WriteStateAsync();
+            return Task.FromResult(true);
         }
+        if (_active.Count >= limit)
+        {
+            return Task.FromResult(false);
+        }
+        _active.Add(taskId);
+        return Task.FromResult(true);
+    }
+
+    public Task ReleaseAsync(string taskId)
+    {
+        _active.Remove(taskId);
+        return Task.CompletedTask;
     }
 }
