@@ -39,10 +39,15 @@ export class Inbox {
   }
 }
 
-/** Connects with the access token (sent as access_token on the query string, as browsers do). */
-export async function connect(baseUrl, token) {
+/**
+ * Connects with the access token (sent as access_token on the query string for WebSockets, as browsers
+ * do). `transport` ('ServerSentEvents' or 'LongPolling') allows only that transport.
+ */
+export async function connect(baseUrl, token, { transport } = {}) {
+  const options = { accessTokenFactory: () => token };
+  if (transport) options.transport = signalR.HttpTransportType[transport];
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl(`${baseUrl}/hubs/status`, { accessTokenFactory: () => token })
+    .withUrl(`${baseUrl}/hubs/status`, options)
     .configureLogging(signalR.LogLevel.None)
     .build();
   const inbox = new Inbox();

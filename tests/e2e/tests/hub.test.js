@@ -9,8 +9,8 @@ import { connect } from '../support/hub.js';
 describe('status hub with the official client', () => {
   let silo;
   const open = [];
-  const hub = async (token) => {
-    const client = await connect(silo.url, token);
+  const hub = async (token, options) => {
+    const client = await connect(silo.url, token, options);
     open.push(client);
     return client;
   };
@@ -38,6 +38,24 @@ describe('status hub with the official client', () => {
     assert.equal(event.data.name, 'renamed live');
     assert.ok(!Number.isNaN(Date.parse(event.timestamp)), `timestamp ${event.timestamp}`);
   });
+
+  for (const transport of ['ServerSentEvents', 'LongPolling']) {
+    test(`the ${transport} transport subscribes and receives live events too`, async () => {
+      const user = await registerUser(silo.url);
+      const workspace = await createWorkspace(silo.url, user.token, transport);
+      const stream = `workspace:${workspace.id}`;
+      const client = await hub(user.token, { transport });
+
+      const subscribed = await client.subscribe(stream);
+      await updateWorkspace(silo.url, user.token, workspace.id, { name: `${transport} live` });
+
+      const [event] = await client.inbox.waitFor(stream, 1);
+      assert.equal(event.seq, subscribed.last_seq + 1);
+      assert.equal(event.data.name, `${transport} live`);
+      const refused = await client.subscribe(`workspace:${'0'.repeat(32)}`).then(() => null, (error) => error);
+      assert.ok(refused, 'a stream the user may not read is refused on this transport as well');
+    });
+  }
 
   test('reconnecting with afterSeq delivers exactly the events missed while away', async () => {
     const user = await registerUser(silo.url);
