@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using OrleansHub.Runtime.Hosting;
 
 namespace OrleansHub.Runtime.Persistence;
