@@ -197,9 +197,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         {
             throw new InvalidOperationException($"Expected {writes} write results, got {found}.");
         }
-        if (seqs.Count != sent.Sum(write => write.Streams.Count))
+        var events = sent.Sum(write => write.Streams.Count);
+        if (seqs.Count != events)
         {
-            throw new InvalidOperationException($"The event append returned {seqs.Count} seqs for {sent.Sum(write => write.Streams.Count)} events.");
+            throw new InvalidOperationException($"The event append returned {seqs.Count} seqs for {events} events.");
         }
         return (versions, seqs);
     }

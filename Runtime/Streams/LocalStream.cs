@@ -68,7 +68,7 @@ internal sealed class LocalStream(StreamId id, StreamSubscriptions registry, lon
     /// <summary>
     /// Moves the node cursor forward and offers the new events to every subscription. <paramref name="known"/>
     /// (events this node just committed) is used as is when it directly follows the cursor. Commits of one
-    /// stream can reach this node out of seq order (two writer loops finish at once), so events ahead of the
+    /// stream can reach this node out of seq order (their callers resume in any order), so events ahead of the
     /// cursor wait here until the missing ones arrive; if they have not after <see cref="GapWait"/> (written by
     /// another node, whose NOTIFY is on its way, or a commit whose caller never heard back), the table is read.
     /// Without <paramref name="known"/> (a wake-up) the table is read.
