@@ -10,7 +10,11 @@ using OrleansHub.Silo.Logging;
 using Serilog;
 using Serilog.Extensions.Logging;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read once, at start. Left to its default, ASP.NET Core watches the content root recursively
+// for appsettings changes, and the embedded PostgreSQL's data directory (.data/pg) lives under it: every file
+// PostgreSQL writes would cost the silo an inotify event and a stat, ~1,000 system calls a second under load
+// (docs/performance.md, "Settings are not watched").
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 using var serilog = SiloLogging.CreateLogger(builder.Configuration);
 builder.Logging.ClearProviders();

@@ -7,14 +7,14 @@ namespace OrleansHub.Api.Orders;
 /// <summary>
 /// Order ids. With an <c>Idempotency-Key</c> the id is derived from (customer, key), so every duplicate of a
 /// create, however concurrent, reaches the same order grain, whose turns run one at a time: the first creates,
-/// the rest find it. Without a key, a random id.
+/// the rest find it. Without a key, a new time-ordered id (<see cref="Ids.New"/>).
 /// </summary>
 internal static class OrderIds
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKey = 255;
 
-    public static string New() => Guid.NewGuid().ToString();
+    public static string New() => Ids.New();
 
     public static string ForIdempotencyKey(string customerId, string key)
     {

@@ -41,7 +41,7 @@ internal static class StoreEndpoints
 
     private static async Task<Created<StoreView>> CreateAsync(CreateStoreRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
-        var id = Guid.NewGuid().ToString();
+        var id = Ids.New();
         var view = await grains.GetGrain<IStoreGrain>(id).CreateAsync(new CreateStore(caller.UserId(), body.Name ?? ""));
         return TypedResults.Created($"/api/v1/stores/{id}/menu", view);
     }

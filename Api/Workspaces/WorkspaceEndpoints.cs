@@ -35,7 +35,7 @@ internal static class WorkspaceEndpoints
     private static async Task<Created<WorkspaceView>> CreateAsync(
         CreateWorkspaceRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
-        var id = Guid.NewGuid().ToString();
+        var id = Ids.New();
         var view = await grains.GetGrain<IWorkspaceGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
         return TypedResults.Created($"/api/v1/workspaces/{id}", view);
     }

@@ -80,6 +80,8 @@ internal sealed class LoadReport(
                 Failures = stats.RequestErrors,
                 LatencyMs = stats.RestLatency.Summarize(),
                 ByOperation = stats.RestByOperation.OrderBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value.Summarize()),
+                SlowMs = LatencyTimeline.SlowMicros / 1000,
+                Timeline = stats.RestTimeline.Seconds((int)Math.Ceiling(seconds)),
             },
             Memory = new
             {
@@ -123,6 +125,7 @@ internal sealed class LoadReport(
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {operation,-15} {Line(histogram.Summarize())}");
         }
+        text.AppendLine(CultureInfo.InvariantCulture, $"  over {LatencyTimeline.SlowMicros / 1000} ms by second: {Timeline()}");
         foreach (var (failure, count) in stats.RequestErrors)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  failed: {count} x {failure}");
@@ -139,6 +142,25 @@ internal sealed class LoadReport(
             text.Append(CultureInfo.InvariantCulture, $", silo {siloCpu:0.0} s (PostgreSQL not included)");
         }
         return text.ToString();
+    }
+
+    // "slow/requests (max ms)" for each second, worst first: a few bad seconds is a stall, an even spread is queueing.
+    private string Timeline()
+    {
+        var seconds = stats.RestTimeline.Seconds((int)Math.Ceiling(window.TotalSeconds));
+        var slow = seconds.Sum(s => s.Slow);
+        if (slow == 0)
+        {
+            return "none";
+        }
+        var ranked = seconds.OrderByDescending(s => s.Slow).ToList();
+        var half = 0;
+        for (var covered = 0L; covered * 2 < slow; half++)
+        {
+            covered += ranked[half].Slow;
+        }
+        var worst = ranked.Take(5).Select(s => string.Create(CultureInfo.InvariantCulture, $"t={s.Second}s {s.Slow}/{s.Requests} (max {s.MaxMs:0})"));
+        return string.Create(CultureInfo.InvariantCulture, $"{slow} in {seconds.Count(s => s.Slow > 0)} of {seconds.Count} s, half of them in the worst {half} s; worst: {string.Join(", ", worst)}");
     }
 
     private static string Line(LatencySummary s) => s.Count == 0

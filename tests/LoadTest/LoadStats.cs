@@ -20,6 +20,8 @@ internal sealed class LoadStats
 
     public ConcurrentDictionary<string, LatencyHistogram> RestByOperation { get; } = new();
 
+    public LatencyTimeline RestTimeline { get; } = new();
+
     public ConcurrentDictionary<string, long> RequestErrors { get; } = new();
 
     public ConcurrentDictionary<string, long> CloseReasons { get; } = new();
@@ -27,7 +29,14 @@ internal sealed class LoadStats
     public bool Measuring
     {
         get => _measuring;
-        set => _measuring = value;
+        set
+        {
+            if (value)
+            {
+                RestTimeline.Start();
+            }
+            _measuring = value;
+        }
     }
 
     public long Events => Interlocked.Read(ref _events);
@@ -74,6 +83,7 @@ internal sealed class LoadStats
         {
             Interlocked.Increment(ref _measuredRequests);
             RestLatency.Record(latencyMicros);
+            RestTimeline.Record(latencyMicros);
             RestByOperation.GetOrAdd(operation, _ => new LatencyHistogram()).Record(latencyMicros);
         }
     }

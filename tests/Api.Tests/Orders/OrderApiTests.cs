@@ -44,6 +44,20 @@ public sealed partial class OrderApiTests(OrderApiFixture api) : IClassFixture<O
     }
 
     [Fact]
+    public async Task NewStoresAndOrdersGetTimeOrderedIds()
+    {
+        // Version 7 UUIDs: new rows go to the right edge of the id indexes (docs/performance.md, "Time-ordered ids").
+        using var owner = api.As(await api.RegisterAsync());
+        var store = await owner.CreateStoreAsync();
+        using var customer = api.As(await api.RegisterAsync());
+
+        var order = await customer.PlaceOrderAsync(store);
+
+        Assert.Equal(7, Guid.Parse(store.Id).Version);
+        Assert.Equal(7, Guid.Parse(order.Id()).Version);
+    }
+
+    [Fact]
     public async Task OrderNumbersCountUpPerStore()
     {
         using var owner = api.As(await api.RegisterAsync());

@@ -26,6 +26,7 @@ public sealed class TaskApiTests(DomainApiFixture api) : IClassFixture<DomainApi
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var task = await created.ReadJsonAsync();
+        Assert.Equal(7, Guid.ParseExact(task.GetProperty("id").GetString()!, "N").Version); // time-ordered (docs/performance.md)
         Assert.Equal("queued", task.GetProperty("status").GetString());
         Assert.Equal(editor.Id, task.GetProperty("created_by").GetString());
         var id = task.GetProperty("id").GetString()!;

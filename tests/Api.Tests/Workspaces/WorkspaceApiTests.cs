@@ -16,6 +16,7 @@ public sealed class WorkspaceApiTests(DomainApiFixture api) : IClassFixture<Doma
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var workspace = await created.ReadJsonAsync();
         var id = workspace.GetProperty("id").GetString()!;
+        Assert.Equal(7, Guid.Parse(id).Version); // time-ordered (docs/performance.md)
         Assert.Equal(owner.Id, workspace.GetProperty("owner_id").GetString());
         Assert.Equal("active", workspace.GetProperty("status").GetString());
         Assert.Equal(0, workspace.GetProperty("stats").GetProperty("total_tasks").GetInt32());

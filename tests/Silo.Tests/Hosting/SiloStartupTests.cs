@@ -38,6 +38,18 @@ public sealed class SiloStartupTests(PostgresFixture postgres) : IClassFixture<P
     }
 
     [Fact]
+    public async Task TheSiloWatchesNoFilesSoPostgresWritesUnderItsDirectoryCostItNothing()
+    {
+        // Settings are read at start (docs/performance.md, "Settings are not watched"): a recursive watch of
+        // the working directory would take in the embedded data directory and every file PostgreSQL writes.
+        await using var silo = SiloProcess.Start(NoSettings);
+        using var ready = await silo.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, StartTimeout);
+        Assert.True(Directory.Exists(Path.Combine(silo.EmbeddedDataDirectory, "base")), silo.Output);
+
+        Assert.Equal(0, FileWatches.Count(silo.ProcessId));
+    }
+
+    [Fact]
     public async Task WithAConnectionStringTheSiloUsesThatServerAndStartsNoEmbeddedOne()
     {
         await using var silo = SiloProcess.Start(new Dictionary<string, string?> { ["ConnectionStrings__Hub"] = postgres.ConnectionString });

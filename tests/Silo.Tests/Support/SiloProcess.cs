@@ -28,6 +28,8 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>Data directory of the silo's embedded PostgreSQL (its default, relative to the working directory).</summary>
     public string EmbeddedDataDirectory => Path.Combine(WorkingDirectory, ".data", "pg");
 
