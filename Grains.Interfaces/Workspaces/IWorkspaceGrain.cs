@@ -28,8 +28,12 @@ public interface IWorkspaceGrain : OrleansHub.Runtime.IGrainWithStringKey
     /// <summary>The user's role here ("owner", "editor", "viewer"), or null: for access checks elsewhere.</summary>
     Task<string?> GetRoleAsync(string userId);
 
-    /// <summary>Queues a new task (owner or editor of an active workspace); it starts when a slot is free.</summary>
-    Task EnqueueTaskAsync(QueuedTask task);
+    /// <summary>
+    /// Queues a new task (owner or editor of an active workspace); it starts when a slot is free. Stores
+    /// nothing: the task's write that follows stores its row, and with it the workspace view returned here
+    /// as the <c>workspace.updated</c> event.
+    /// </summary>
+    Task<WorkspaceView> EnqueueTaskAsync(QueuedTask task);
 
     /// <summary>A task left the queue or finished: frees its slot, updates stats, starts the next.</summary>
     [OrleansHub.Runtime.OneWay]

@@ -52,9 +52,10 @@ public sealed partial class TaskGrain(
             DeactivateOnIdle(); // forget the unsaved state
             throw new ConflictException($"You already have {queue.Value.MaxActivePerUser} queued or running tasks; wait for one to finish.");
         }
+        WorkspaceView workspace;
         try
         {
-            await GrainFactory.GetGrain<IWorkspaceGrain>(command.WorkspaceId)
+            workspace = await GrainFactory.GetGrain<IWorkspaceGrain>(command.WorkspaceId)
                 .EnqueueTaskAsync(new QueuedTask(S.Id, S.Priority, S.CreatedBy));
         }
         catch
@@ -63,7 +64,9 @@ public sealed partial class TaskGrain(
             DeactivateOnIdle();
             throw;
         }
-        await state.WriteStateAsync(TaskEvents.Status(S), TaskEvents.Row(S));
+        // One commit for both: the task's row (from which the workspace derives its queue) and its events,
+        // with the workspace's new counts (the workspace stores nothing for a queued task).
+        await state.WriteStateAsync([WorkspaceEvents.Updated(workspace), .. TaskEvents.Status(S)], TaskEvents.Row(S));
         return S.ToView();
     }
 

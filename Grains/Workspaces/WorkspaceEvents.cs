@@ -9,7 +9,9 @@ internal static class WorkspaceEvents
 {
     public static StreamId Stream(string workspaceId) => new("workspace", workspaceId);
 
-    public static StreamEvent Updated(WorkspaceState state) => new(Stream(state.Id), "workspace.updated", state.ToView());
+    public static StreamEvent Updated(WorkspaceState state) => Updated(state.ToView());
+
+    public static StreamEvent Updated(WorkspaceView view) => new(Stream(view.Id), "workspace.updated", view);
 
     public static StreamEvent Member(WorkspaceState state, string userId, string? role) =>
         new(Stream(state.Id), "workspace.member", new { user_id = userId, role });

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
@@ -6,13 +7,26 @@ using OrleansHub.Runtime;
 
 namespace OrleansHub.Grains.Workspaces;
 
+/// <summary>
+/// A workspace: its settings and members (stored), and its task queue and counts, which it derives from the
+/// task rows when it activates and then keeps in memory. Queueing a task or cancelling a queued one writes
+/// nothing here: the task's own write carries the rows and the events (docs/tasks.md, "The queue and
+/// admission").
+/// </summary>
 [GrainType("workspace")]
 public sealed class WorkspaceGrain(
     [PersistentState("workspace")] IPersistentState<WorkspaceState> state,
     IOptions<TaskQueueOptions> queue,
+    NpgsqlDataSource database,
     TimeProvider clock) : Grain, IWorkspaceGrain
 {
     private WorkspaceState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var rows = await WorkspaceTaskRows.ReadAsync(database, GetPrimaryKeyString(), cancellationToken);
+        await StartAllAsync(S.Restore(rows, queue.Value.MaxRunningPerWorkspace));
+    }
 
     public async Task<WorkspaceView> CreateAsync(CreateWorkspace command)
     {
@@ -60,11 +74,11 @@ public sealed class WorkspaceGrain(
 
     public Task<string?> GetRoleAsync(string userId) => Task.FromResult(S.RoleOf(userId));
 
-    public async Task EnqueueTaskAsync(QueuedTask task)
+    public async Task<WorkspaceView> EnqueueTaskAsync(QueuedTask task)
     {
         var start = S.Enqueue(task, queue.Value.MaxRunningPerWorkspace);
-        await state.WriteStateAsync(WorkspaceEvents.Updated(S));
-        await StartAllAsync(start);
+        await StartAllAsync(start); // one-way: each start waits in its task's queue behind the create
+        return S.ToView();
     }
 
     public async Task TaskSettledAsync(string taskId, string status)
@@ -73,8 +87,14 @@ public sealed class WorkspaceGrain(
         {
             throw new NotFoundException("Workspace not found.");
         }
+        // A queued task leaving changes no count: nothing to store or tell. Anything else might have (after
+        // a re-activation the running set is read from rows that may already show this task settled).
+        var wasQueued = S.Queue.Exists(q => q.TaskId == taskId);
         var start = S.Settle(taskId, status, queue.Value.MaxRunningPerWorkspace);
-        await state.WriteStateAsync(S.Deleted ? [] : [WorkspaceEvents.Updated(S)]);
+        if (!wasQueued && !S.Deleted)
+        {
+            await state.WriteStateAsync(WorkspaceEvents.Updated(S));
+        }
         await StartAllAsync(start);
     }
 

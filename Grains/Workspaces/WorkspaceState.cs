@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
@@ -22,11 +23,22 @@ public sealed class WorkspaceState
     /// <summary>user id → viewer | editor (the owner is not listed).</summary>
     public Dictionary<string, string> Members { get; set; } = [];
 
-    public int TotalTasks { get; set; }
-    public int SucceededTasks { get; set; }
-    public int FailedTasks { get; set; }
-    public List<QueuedTask> Queue { get; set; } = [];
-    public List<string> Running { get; set; } = [];
+    // The task side is not stored here: the grain derives it from the task rows when it activates
+    // (Restore; docs/tasks.md, "The queue and admission"), and keeps it in memory.
+    [JsonIgnore]
+    public int TotalTasks { get; private set; }
+
+    [JsonIgnore]
+    public int SucceededTasks { get; private set; }
+
+    [JsonIgnore]
+    public int FailedTasks { get; private set; }
+
+    [JsonIgnore]
+    public List<QueuedTask> Queue { get; } = [];
+
+    [JsonIgnore]
+    public List<string> Running { get; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public bool Deleted { get; set; }
@@ -106,6 +118,31 @@ public sealed class WorkspaceState
     }
 
     /// <summary>Queues a task, then returns the tasks that may start now (at most <paramref name="maxRunning"/> run).</summary>
+    /// <summary>
+    /// Sets the task side from the workspace's task rows: the ones queued or running (oldest first) and the
+    /// counts. Returns what may start now (a task given a slot whose start was never stored is queued again).
+    /// </summary>
+    public IReadOnlyList<string> Restore(WorkspaceTaskRows rows, int maxRunning)
+    {
+        TotalTasks = rows.Total;
+        SucceededTasks = rows.Succeeded;
+        FailedTasks = rows.Failed;
+        Queue.Clear();
+        Running.Clear();
+        foreach (var task in rows.Active)
+        {
+            if (task.Status == TaskStatuses.Running)
+            {
+                Running.Add(task.Task.TaskId);
+            }
+            else
+            {
+                Queue.Add(task.Task);
+            }
+        }
+        return Deleted ? [] : TakeStartable(maxRunning);
+    }
+
     public IReadOnlyList<string> Enqueue(QueuedTask task, int maxRunning)
     {
         Require(task.CreatedBy, WorkspaceRoles.Editor);

@@ -90,6 +90,25 @@ public sealed class WorkspaceStateTests
     }
 
     [Fact]
+    public void RestoringFromTaskRowsSetsTheCountsAndQueueAndStartsWhatFitsByPriority()
+    {
+        var state = Created();
+        var rows = new WorkspaceTaskRows(
+            [
+                (new QueuedTask("old", TaskPriorities.Low, "owner"), TaskStatuses.Queued),
+                (new QueuedTask("busy", TaskPriorities.Medium, "owner"), TaskStatuses.Running),
+                (new QueuedTask("new", TaskPriorities.High, "owner"), TaskStatuses.Queued),
+            ],
+            Total: 7, Succeeded: 2, Failed: 1);
+
+        Assert.Equal(["new"], state.Restore(rows, maxRunning: 2));
+
+        Assert.Equal(new WorkspaceStats(TotalTasks: 7, RunningTasks: 2, SucceededTasks: 2, FailedTasks: 1), state.ToView().Stats);
+        Assert.Equal(["old"], state.Queue.Select(q => q.TaskId));
+        Assert.DoesNotContain("TotalTasks", System.Text.Json.JsonSerializer.Serialize(state), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AQueuedTaskCancelledBeforeStartingLeavesTheQueueAndARepeatedSettleCountsOnce()
     {
         var state = Created();
