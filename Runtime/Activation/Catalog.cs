@@ -13,7 +13,12 @@ internal sealed class Catalog(GrainTypeRegistry types)
 
     public int Count => _activations.Count;
 
-    public ICollection<ActivationData> Activations => _activations.Values;
+    /// <summary>
+    /// The activations, enumerated live: no lock and no copy (<c>Values</c> would take every lock of the
+    /// dictionary and copy tens of thousands of entries onto the large-object heap at each timeout sweep).
+    /// One added or removed while enumerating may or may not be seen.
+    /// </summary>
+    public IEnumerable<ActivationData> Activations => _activations.Select(static pair => pair.Value);
 
     /// <summary>Delivers the request to the grain's activation, creating it if needed.</summary>
     public void Dispatch(GrainId id, GrainRequest request)
