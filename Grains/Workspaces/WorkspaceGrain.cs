@@ -24,8 +24,12 @@ public sealed class WorkspaceGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var rows = await WorkspaceTaskRows.ReadAsync(database, GetPrimaryKeyString(), cancellationToken);
-        await StartAllAsync(S.Restore(rows, queue.Value.MaxRunningPerWorkspace));
+        // A workspace not created yet (or deleted, its tasks cancelled) has no task side to read.
+        if (S.Exists)
+        {
+            var rows = await WorkspaceTaskRows.ReadAsync(database, GetPrimaryKeyString(), cancellationToken);
+            await StartAllAsync(S.Restore(rows, queue.Value.MaxRunningPerWorkspace));
+        }
     }
 
     public async Task<WorkspaceView> CreateAsync(CreateWorkspace command)

@@ -122,21 +122,19 @@ internal sealed class RestDriver(HttpClient http, LoadStats stats)
     private static string? IdOf(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
-        var depth = 0;
-        while (reader.Read())
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            switch (reader.TokenType)
+            return null;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isId = reader.ValueTextEquals("id"u8);
+            reader.Read();
+            if (isId)
             {
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    depth++;
-                    break;
-                case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    depth--;
-                    break;
-                case JsonTokenType.PropertyName when depth == 1 && reader.ValueTextEquals("id"u8):
-                    reader.Read();
-                    return reader.GetString();
+                return reader.GetString();
             }
+            reader.Skip();
         }
         return null;
     }
