@@ -1,10 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
+using OrleansHub.Runtime.Hosting;
 
 namespace OrleansHub.Api.Health;
 
-/// <summary>Liveness (the process answers) and readiness (PostgreSQL answers), for probes and load balancers.</summary>
+/// <summary>
+/// Liveness (the process answers) and readiness (started, not shutting down, PostgreSQL answers), for probes
+/// and load balancers.
+/// </summary>
 internal static partial class HealthEndpoints
 {
     /// <summary>How long readiness waits for <c>SELECT 1</c>.</summary>
@@ -15,7 +20,8 @@ internal static partial class HealthEndpoints
         // Probes carry no credentials.
         var group = routes.MapGroup("/health").WithTags("Health").AllowAnonymous();
         group.MapGet("/live", Live).WithName("Live");
-        group.MapGet("/ready", ReadyAsync).WithName("Ready");
+        group.MapGet("/ready", ReadyAsync).WithName("Ready")
+            .WithSummary("200 when started, not shutting down and PostgreSQL answers within 2 s; else a 503 problem");
         return group;
     }
 
@@ -24,8 +30,20 @@ internal static partial class HealthEndpoints
     private static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> ReadyAsync(
         [FromServices] NpgsqlDataSource database,
         [FromServices] ILoggerFactory loggers,
+        [FromServices] IHostApplicationLifetime lifetime,
+        [FromServices] SiloStatus? silo,
         CancellationToken cancellationToken)
     {
+        // A node that is shutting down drains: load balancers must stop sending it work at once, while
+        // requests already in flight finish. A silo also is not ready before its runtime takes calls.
+        if (lifetime.ApplicationStopping.IsCancellationRequested || silo is { IsStopping: true })
+        {
+            return NotReadyProblem("The node is shutting down.");
+        }
+        if (silo is { IsStarted: false })
+        {
+            return NotReadyProblem("The silo is starting.");
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ReadyTimeout);
         try
@@ -40,12 +58,12 @@ internal static partial class HealthEndpoints
                                    && !cancellationToken.IsCancellationRequested)
         {
             NotReady(loggers.CreateLogger(typeof(HealthEndpoints).FullName!), ex.Message);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Not ready",
-                detail: $"PostgreSQL did not answer within {ReadyTimeout.TotalSeconds:0} seconds.");
+            return NotReadyProblem($"PostgreSQL did not answer within {ReadyTimeout.TotalSeconds:0} seconds.");
         }
     }
+
+    private static ProblemHttpResult NotReadyProblem(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: detail);
 
     [LoggerMessage(1, LogLevel.Warning, "Not ready: PostgreSQL check failed: {Reason}")]
     private static partial void NotReady(ILogger logger, string reason);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OrleansHub.Silo.Postgres;
 using OrleansHub.Silo.Tests.Support;
 using OrleansHub.TestSupport;
@@ -42,6 +44,27 @@ public sealed class HealthEndpointsTests(PostgresFixture postgres) : IClassFixtu
         using var response = await api.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
         await AssertServiceUnavailableProblemAsync(response);
+    }
+
+    [Fact]
+    public async Task ReadyIsAServiceUnavailableProblemOnceShutdownBegins()
+    {
+        await using var api = await ApiHost.StartAsync(postgres.ConnectionString);
+        using (var before = await api.Client.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        // What SIGTERM does (the console lifetime asks the application to stop); the server still answers
+        // until the host has stopped, which the test never lets it do.
+        api.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        using var response = await api.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        await AssertServiceUnavailableProblemAsync(response);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("The node is shutting down.", problem.RootElement.GetProperty("detail").GetString());
+        using var live = await api.Client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
     [Fact]

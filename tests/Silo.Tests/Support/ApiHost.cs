@@ -26,6 +26,8 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<ApiHost> StartAsync(string connectionString)
     {
         var builder = WebApplication.CreateSlimBuilder();
