@@ -6,7 +6,7 @@ using OrleansHub.Runtime.Streams;
 namespace OrleansHub.Runtime.Persistence;
 
 /// <summary>
-/// Grain state rows and the outbox. A write is one call of hub_write_state (deploy/sql/runtime) plus its index
+/// Grain state rows and the outbox. A write is its state row (hub_write_states, deploy/sql/runtime) plus its index
 /// statements, sent through <see cref="GroupCommitWriter"/>: state, events and index rows commit together, and a
 /// version mismatch raises SQLSTATE OHETG (InconsistentStateException).
 /// </summary>

@@ -14,11 +14,13 @@ namespace OrleansHub.Runtime.Persistence;
 /// Per write nothing changes: its state row, events and index rows commit together, and its caller resumes
 /// only after that commit. If any statement of a batch fails (a stale ETag, a duplicate index entry, a
 /// deadlock), PostgreSQL rolls the whole batch back and each of its writes is run again alone, so every caller
-/// gets its own outcome and an innocent write is never failed by a neighbour. The events of all writes of a
-/// transaction are appended by its last statement (<see cref="EventAppend"/>), which locks their stream
+/// gets its own outcome and an innocent write is never failed by a neighbour. The state rows of all writes of a
+/// transaction are written by its first statement (<see cref="StateRows"/>), and their events appended by its
+/// last (<see cref="EventAppend"/>), which locks their stream
 /// counter rows in sorted order: transactions running side by side (here or on other silos) hold those shared
-/// rows only for that statement and the commit, and never deadlock on them. A connection failure fails the batch's writes with that error: whether the commit
-/// happened is unknown, as it is for a lone write, and the ETag makes the next write find out.
+/// rows only for that statement and the commit, and never deadlock on them. A connection failure fails the
+/// batch's writes with that error: whether the commit happened is unknown, as it is for a lone write, and the
+/// ETag makes the next write find out.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
 {
@@ -104,11 +106,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
     {
         try
         {
-            await using var batch = _database.CreateBatch();
-            write.AddTo(batch);
-            EventAppend.AddTo(batch, [write]);
-            var (versions, seqs) = await ExecuteAsync(batch, [write]).ConfigureAwait(false);
-            write.Succeed(write.ResultOf(versions[0], seqs, 0));
+            var seqs = await ExecuteAsync([write]).ConfigureAwait(false);
+            write.Succeed(write.ResultOf(seqs, 0));
         }
         catch (Exception exception)
         {
@@ -118,16 +117,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
 
     private async Task RunTogetherAsync(List<StateWrite> writes)
     {
-        (long[] Versions, List<long> Seqs) results;
+        long[] seqs;
         try
         {
-            await using var batch = _database.CreateBatch();
-            foreach (var write in writes)
-            {
-                write.AddTo(batch);
-            }
-            EventAppend.AddTo(batch, writes);
-            results = await ExecuteAsync(batch, writes).ConfigureAwait(false);
+            seqs = await ExecuteAsync(writes).ConfigureAwait(false);
         }
         catch (PostgresException)
         {
@@ -146,25 +139,31 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         }
         Interlocked.Increment(ref _sharedCommits);
         var at = 0;
-        for (var i = 0; i < writes.Count; i++)
+        foreach (var write in writes)
         {
-            writes[i].Succeed(writes[i].ResultOf(results.Versions[i], results.Seqs, at));
-            at += writes[i].Streams.Count;
+            write.Succeed(write.ResultOf(seqs, at));
+            at += write.Streams.Count;
         }
     }
 
     /// <summary>
-    /// Runs the batch as one implicit transaction and returns each write's new version (hub_write_state rows,
-    /// in order) and the seqs of all events (the append's rows, in order). Every result set is read to the end
-    /// and the reader closed before returning, so a failure anywhere, the commit included, surfaces here
-    /// before any caller is told its write committed.
+    /// Runs the writes as one implicit transaction: their state rows (<see cref="StateRows"/>), each write's index
+    /// updates in order, then all their events (<see cref="EventAppend"/>). Returns the seq of every event, in
+    /// write order. Every result set is read to the end and the reader closed before returning, so a failure
+    /// anywhere, the commit included, surfaces here before any caller is told its write committed.
     /// </summary>
-    private static async Task<(long[] Versions, List<long> Seqs)> ExecuteAsync(NpgsqlBatch batch, IReadOnlyList<StateWrite> sent)
+    private async Task<long[]> ExecuteAsync(IReadOnlyList<StateWrite> writes)
     {
-        var writes = sent.Count;
-        var versions = new long[writes];
-        var seqs = new List<long>();
-        var found = 0;
+        await using var batch = _database.CreateBatch();
+        StateRows.AddTo(batch, writes);
+        foreach (var write in writes)
+        {
+            write.AddIndexUpdatesTo(batch);
+        }
+        var append = EventAppend.AddTo(batch, writes);
+
+        var statesWritten = -1;
+        var lastSeqs = new Dictionary<string, long>(append?.StreamCount ?? 0, StringComparer.Ordinal);
         var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -175,33 +174,32 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
                     continue;
                 }
                 var column = reader.GetName(0);
-                if (column == StateWrite.ResultColumn)
+                if (column == StateRows.ResultColumn && await reader.ReadAsync().ConfigureAwait(false))
                 {
-                    if (!await reader.ReadAsync().ConfigureAwait(false) || found == writes)
-                    {
-                        throw new InvalidOperationException("hub_write_state returned an unexpected number of rows.");
-                    }
-                    versions[found++] = reader.GetInt64(0);
+                    statesWritten = reader.GetInt32(0);
                 }
                 else if (column == EventAppend.ResultColumn)
                 {
                     while (await reader.ReadAsync().ConfigureAwait(false))
                     {
-                        seqs.Add(reader.GetInt64(0));
+                        lastSeqs[reader.GetString(0)] = reader.GetInt64(1);
                     }
                 }
             }
             while (await reader.NextResultAsync().ConfigureAwait(false));
         }
-        if (found != writes)
+        if (statesWritten != writes.Count)
         {
-            throw new InvalidOperationException($"Expected {writes} write results, got {found}.");
+            throw new InvalidOperationException($"hub_write_states wrote {statesWritten} rows for {writes.Count} writes.");
         }
-        var events = sent.Sum(write => write.Streams.Count);
-        if (seqs.Count != events)
+        if (append is null)
         {
-            throw new InvalidOperationException($"The event append returned {seqs.Count} seqs for {events} events.");
+            return [];
         }
-        return (versions, seqs);
+        if (lastSeqs.Count != append.StreamCount)
+        {
+            throw new InvalidOperationException($"The event append returned {lastSeqs.Count} streams for {append.StreamCount}.");
+        }
+        return append.SeqsFrom(lastSeqs);
     }
 }

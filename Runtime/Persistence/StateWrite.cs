@@ -13,9 +13,6 @@ namespace OrleansHub.Runtime.Persistence;
 /// </summary>
 internal sealed class StateWrite
 {
-    /// <summary>Column name of hub_write_state's first result column; marks this write's result set in a batch.</summary>
-    public const string ResultColumn = "new_version";
-
     private const string EtagMismatch = "OHETG";
 
     private readonly GrainId _id;
@@ -65,24 +62,13 @@ internal sealed class StateWrite
         Array.Fill(createdAt, _createdAt, at, _streams.Length);
     }
 
-    /// <summary>
-    /// Appends this write's statements: hub_write_state for the state row (its events go to the transaction's
-    /// <see cref="EventAppend"/>, so none are passed here), then its index updates in order.
-    /// </summary>
-    public void AddTo(NpgsqlBatch batch)
+    /// <summary>The state row this write stores, for the transaction's <see cref="StateRows"/> statement.</summary>
+    public (string Type, string Key, string Name, string StateJson, long? ExpectedVersion) Row =>
+        (_id.Type, _id.Key, _stateName, _stateJson, _expectedVersion);
+
+    /// <summary>Appends this write's index updates, in order.</summary>
+    public void AddIndexUpdatesTo(NpgsqlBatch batch)
     {
-        var write = new NpgsqlBatchCommand(
-            $"SELECT {ResultColumn} FROM hub_write_state($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-        write.Parameters.Add(new() { Value = _id.Type });
-        write.Parameters.Add(new() { Value = _id.Key });
-        write.Parameters.Add(new() { Value = _stateName });
-        write.Parameters.Add(new() { Value = _stateJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        write.Parameters.Add(new() { Value = (object?)_expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        write.Parameters.Add(new() { Value = Array.Empty<string>(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        write.Parameters.Add(new() { Value = Array.Empty<string>(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        write.Parameters.Add(new() { Value = Array.Empty<string>(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        write.Parameters.Add(new() { Value = _createdAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        batch.BatchCommands.Add(write);
         foreach (var update in _indexUpdates)
         {
             var command = new NpgsqlBatchCommand(update.Sql);
@@ -95,11 +81,13 @@ internal sealed class StateWrite
     }
 
     /// <summary>
-    /// Builds the result from this write's new version and its events' seqs, found in the transaction's
-    /// <paramref name="seqs"/> from <paramref name="at"/> (call only after the commit).
+    /// Builds the result from its events' seqs, found in the transaction's <paramref name="seqs"/> from
+    /// <paramref name="at"/> (call only after the commit). The row now holds the expected version + 1, or 1
+    /// for a new one: it was written only if it was at the expected version.
     /// </summary>
-    public WriteResult ResultOf(long version, IReadOnlyList<long> seqs, int at)
+    public WriteResult ResultOf(IReadOnlyList<long> seqs, int at)
     {
+        var version = (_expectedVersion ?? 0) + 1;
         var stored = new StoredStreamEvent[_events.Count];
         for (var i = 0; i < _events.Count; i++)
         {

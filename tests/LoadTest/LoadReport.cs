@@ -21,7 +21,8 @@ internal sealed class LoadReport(
     int connectionsChecked,
     MemorySampler memory,
     (double Client, double? Silo) cpuBefore,
-    (double Client, double? Silo) cpuAfter)
+    (double Client, double? Silo) cpuAfter,
+    ClientGc clientGc)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -89,6 +90,13 @@ internal sealed class LoadReport(
                 ClientGcHeapMb = Megabytes(GC.GetTotalMemory(forceFullCollection: false)),
                 SiloPeakRssMb = memory.SiloPeakBytes is { } siloBytes ? Megabytes(siloBytes) : (double?)null,
             },
+            ClientGcInWindow = new
+            {
+                PauseMs = Math.Round(clientGc.PauseSeconds * 1000),
+                clientGc.Gen0,
+                clientGc.Gen1,
+                clientGc.Gen2,
+            },
             CpuSecondsInWindow = new
             {
                 Client = Math.Round(cpuAfter.Client - cpuBefore.Client, 1),
@@ -136,7 +144,7 @@ internal sealed class LoadReport(
             text.Append(CultureInfo.InvariantCulture, $", silo peak RSS {Megabytes(silo):0} MB");
         }
         text.AppendLine();
-        text.Append(CultureInfo.InvariantCulture, $"CPU in the window: client {cpuAfter.Client - cpuBefore.Client:0.0} s");
+        text.Append(CultureInfo.InvariantCulture, $"CPU in the window: client {cpuAfter.Client - cpuBefore.Client:0.0} s (its own GC paused it {clientGc.PauseSeconds * 1000:0} ms in {clientGc.Gen0}/{clientGc.Gen1}/{clientGc.Gen2} gen0/1/2 collections)");
         if (cpuAfter.Silo - cpuBefore.Silo is { } siloCpu)
         {
             text.Append(CultureInfo.InvariantCulture, $", silo {siloCpu:0.0} s (PostgreSQL not included)");

@@ -47,6 +47,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         await Task.Delay(options.Warmup, cancellationToken);
 
         var cpuBefore = Machine.CpuSeconds(silo);
+        var gcBefore = ClientGc.Now();
         var eventsBefore = _stats.Events;
         _stats.Measuring = true;
         var window = Stopwatch.StartNew();
@@ -55,6 +56,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         _stats.Measuring = false;
         window.Stop();
         var cpuAfter = Machine.CpuSeconds(silo);
+        var gcInWindow = ClientGc.Now() - gcBefore;
         var eventsInWindow = _stats.Events - eventsBefore;
         await writing.CancelAsync();
         await Task.WhenAll(writers);
@@ -71,7 +73,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
 
         return new LoadReport(
             options, server, started, loadBefore, loadAfter, window.Elapsed, _stats, connections.Count, connectFailures,
-            closedDuringRun, eventsInWindow, tailLost, checkedConnections, memory, cpuBefore, cpuAfter);
+            closedDuringRun, eventsInWindow, tailLost, checkedConnections, memory, cpuBefore, cpuAfter, gcInWindow);
     }
 
     private async Task<(List<(HubLoadConnection Connection, int Group)> Open, List<string> Failures)> ConnectAllAsync(

@@ -40,6 +40,19 @@ internal static class Machine
     }
 }
 
+/// <summary>
+/// This process's own garbage collections so far: a pause of the measuring process delays every response and
+/// event it times, so the report shows how long and how often it paused in the window.
+/// </summary>
+internal readonly record struct ClientGc(double PauseSeconds, int Gen0, int Gen1, int Gen2)
+{
+    public static ClientGc Now() =>
+        new(GC.GetTotalPauseDuration().TotalSeconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+    public static ClientGc operator -(ClientGc after, ClientGc before) =>
+        new(after.PauseSeconds - before.PauseSeconds, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
+}
+
 /// <summary>Peak resident memory of this process and of the silo, sampled every second.</summary>
 internal sealed class MemorySampler(SiloHost? silo)
 {

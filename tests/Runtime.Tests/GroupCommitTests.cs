@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrleansHub.Runtime.Persistence;
@@ -101,6 +102,47 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
         }
     }
 
+    [Fact]
+    public async Task EachWriteOfASharedTransactionGetsTheSeqsItsEventsWereStoredAt()
+    {
+        var silo = await StartSiloAsync(OneWriter);
+        var store = silo.Services.GetRequiredService<GrainStateStore>();
+        const int Writes = 4;
+        // Every write appends twice to a stream all of them share, with one event on its own stream in between,
+        // so the transaction's seqs of the shared stream interleave across writes and within each.
+        StreamEvent[] EventsOf(int write) =>
+        [
+            new(StreamId.Parse("seqs:shared"), "seqs.appended", new { write, n = 0 }),
+            new(StreamId.Parse($"seqs:own{write}"), "seqs.appended", new { write, n = 1 }),
+            new(StreamId.Parse("seqs:shared"), "seqs.appended", new { write, n = 2 }),
+        ];
+
+        var writes = await WhileTheWriterIsHeldAsync(silo, Writes, () => Enumerable.Range(0, Writes)
+            .Select(w => store.WriteAsync(new GrainId("seqs", $"w{w}"), "state", "{}", null, EventsOf(w), [], JsonSerializerOptions.Default))
+            .ToArray());
+
+        var results = await Task.WhenAll(writes);
+        for (var w = 0; w < Writes; w++)
+        {
+            Assert.Equal(1, results[w].Version);
+            Assert.Equal(3, results[w].Events.Count);
+            for (var n = 0; n < 3; n++)
+            {
+                var told = results[w].Events[n];
+                var stored = await ScalarAsync<string>(
+                    "SELECT (data->>'write') || '/' || (data->>'n') FROM stream_events WHERE stream_id = $1 AND seq = $2",
+                    told.Stream.ToString(), told.Seq);
+                Assert.Equal($"{w}/{n}", stored);
+            }
+            Assert.True(results[w].Events[0].Seq < results[w].Events[2].Seq);
+            Assert.Equal(1, results[w].Events[1].Seq);
+        }
+        // Gap-free on the shared stream: 1..8, each told to exactly one event.
+        Assert.Equal(
+            Enumerable.Range(1, 2 * Writes).Select(i => (long)i),
+            results.SelectMany(r => r.Events).Where(e => e.Stream.ToString() == "seqs:shared").Select(e => e.Seq).Order());
+    }
+
     private static GroupCommitWriter Writer(TestSilo silo) => silo.Services.GetRequiredService<GroupCommitWriter>();
 
     /// <summary>
@@ -108,7 +150,7 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
     /// <paramref name="start"/>'s writes and waits until <paramref name="queued"/> of them are queued, then
     /// releases the lock: the queued writes go out together.
     /// </summary>
-    private async Task<Task<int>[]> WhileTheWriterIsHeldAsync(TestSilo silo, int queued, Func<Task<int>[]> start)
+    private async Task<Task<T>[]> WhileTheWriterIsHeldAsync<T>(TestSilo silo, int queued, Func<Task<T>[]> start)
     {
         var gate = silo.Grains.GetGrain<ICounterGrain>("gate");
         await gate.IncrementAsync();
