@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 using OrleansHub.Runtime.Streams;
 
 namespace OrleansHub.Runtime.Persistence;
