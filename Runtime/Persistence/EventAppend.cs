@@ -37,14 +37,15 @@ internal sealed class EventAppend
     private readonly string[] _streams;
     private readonly long[] _after;
 
-    private EventAppend(string[] streams, long[] after)
+    private EventAppend(string[] streams, long[] after, int streamCount)
     {
         _streams = streams;
         _after = after;
+        StreamCount = streamCount;
     }
 
     /// <summary>How many streams the append bumps: the rows its statement returns.</summary>
-    public int StreamCount { get; private init; }
+    public int StreamCount { get; }
 
     /// <summary>
     /// Adds the append of every event of <paramref name="writes"/> (in write order) unless there is none;
@@ -99,7 +100,7 @@ internal sealed class EventAppend
         append.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         append.Parameters.Add(new() { Value = createdAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         batch.BatchCommands.Add(append);
-        return new EventAppend(streams, after) { StreamCount = perStream.Count };
+        return new EventAppend(streams, after, perStream.Count);
     }
 
     /// <summary>
