@@ -15,6 +15,9 @@ public static class OrderStatuses
     public static readonly ImmutableArray<string> All = [Pending, Accepted, Ready, Completed, Rejected, Cancelled];
 
     public static bool IsKnown(string? status) => status is not null && All.Contains(status);
+
+    /// <summary>Completed, rejected and cancelled orders take no more status changes.</summary>
+    public static bool IsFinal(string status) => status is Completed or Rejected or Cancelled;
 }
 
 /// <summary>The order's <c>payment_status</c>: unpaid | pending | paid | refunded.</summary>

@@ -37,6 +37,8 @@ public sealed partial class OrderState
 
     public bool Exists => CreatedAt != default;
 
+    public bool IsFinal => Exists && OrderStatuses.IsFinal(Status);
+
     public static string FormatNumber(int number) => "A" + number.ToString("D3", CultureInfo.InvariantCulture);
 
     /// <summary>Who the user is to this order (the owner role wins for an owner ordering in their own store), or null.</summary>

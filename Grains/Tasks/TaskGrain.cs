@@ -237,10 +237,13 @@ public sealed partial class TaskGrain(
         await SettleAsync(S.Status);
     }
 
+    // The task is final: give its slots back, and let its activation go when this turn ends rather than after
+    // the collection age (finished tasks pile up otherwise; a later read loads the task from storage again).
     private async Task SettleAsync(string status)
     {
         await GrainFactory.GetGrain<IUserTaskQuotaGrain>(S.CreatedBy).ReleaseAsync(S.Id);
         await GrainFactory.GetGrain<IWorkspaceGrain>(S.WorkspaceId).TaskSettledAsync(S.Id, status);
+        DeactivateOnIdle();
     }
 
     private async Task UnregisterAllAsync()

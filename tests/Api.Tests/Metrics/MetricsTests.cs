@@ -24,6 +24,7 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         var scrape = PrometheusScrape.Parse(await response.Content.ReadAsStringAsync()); // asserts every line
         Assert.Equal("histogram", scrape.Types["http_server_request_duration_seconds"]);
         Assert.Equal("gauge", scrape.Types["orleanshub_grain_activations"]);
+        Assert.Equal("gauge", scrape.Types["orleanshub_grain_activations_by_type"]);
         Assert.Equal("counter", scrape.Types["orleanshub_grain_calls_total"]);
     }
 
@@ -77,6 +78,8 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         var after = await ScrapeAsync(client);
         Assert.True(after.Sum("orleanshub_grain_calls_total") > before.Sum("orleanshub_grain_calls_total"), "grain calls did not move");
         Assert.True(after.Sum("orleanshub_grain_activations") >= 1, "no activation reported");
+        Assert.True(after.Sum("orleanshub_grain_activations_by_type", ("grain_type", "user")) >= 1, "no user activation reported");
+        Assert.Single(after.Find("orleanshub_grain_activations_by_type", ("grain_type", "order"))); // every type, even with none
     }
 
     [Fact]

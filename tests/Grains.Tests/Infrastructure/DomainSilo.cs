@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,52 @@ public sealed class DomainSilo : IAsyncDisposable
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
     public StreamSubscriptions Streams => _host.Services.GetRequiredService<StreamSubscriptions>();
+
+    /// <summary>This silo's activations of <paramref name="grainType"/> now, read from the runtime's by-type gauge.</summary>
+    public int ActivationsOf(string grainType)
+    {
+        var factory = _host.Services.GetRequiredService<IMeterFactory>();
+        int? count = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == "orleanshub.grain.activations.by_type")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "grain.type" && (string?)tag.Value == grainType)
+                {
+                    count = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return count ?? throw new InvalidOperationException($"The silo reports no grain type '{grainType}'.");
+    }
+
+    /// <summary>
+    /// Waits until the silo holds exactly <paramref name="expected"/> activations of <paramref name="grainType"/>
+    /// (deactivation finishes after the call that asked for it has answered); fails after 10 seconds.
+    /// </summary>
+    public async Task WaitForActivationsAsync(string grainType, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        int count;
+        while ((count = ActivationsOf(grainType)) != expected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The silo still holds {count} '{grainType}' activations, not {expected}.");
+            }
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>Starts a silo; <paramref name="settings"/> are configuration keys such as "Tasks:MaxRunningPerWorkspace".</summary>
     public static async Task<DomainSilo> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)

@@ -160,6 +160,27 @@ public sealed class OrderGrainTests
         Assert.Equal(["latte", "tea"], menu.Categories.Single().Items.Select(i => i.Id));
     }
 
+    [Fact]
+    public async Task AFinishedOrderLeavesMemoryAndComesBackFromStorageWhenRead()
+    {
+        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync());
+        await OpenStoreAsync(silo.Grains, "s1");
+        await PlaceAsync(silo.Grains, "open", "s1");
+        await PlaceAsync(silo.Grains, "done", "s1");
+        var done = silo.Grains.GetGrain<IOrderGrain>("done");
+        await done.AcceptAsync("owner", 5);
+        await done.MarkReadyAsync("owner");
+        await done.CompleteAsync("owner");
+
+        await silo.WaitForActivationsAsync("order", 1); // the pending order stays, the completed one went
+
+        var reread = await done.GetAsync("customer");
+        Assert.Equal(OrderStatuses.Completed, reread.Status);
+        Assert.Equal("A002", reread.OrderNumber);
+        Assert.Equal(2, silo.ActivationsOf("order"));
+        await Assert.ThrowsAsync<ConflictException>(() => done.CancelAsync("customer"));
+    }
+
     private static async Task<IStoreGrain> OpenStoreAsync(IGrainFactory grains, string id)
     {
         var store = grains.GetGrain<IStoreGrain>(id);

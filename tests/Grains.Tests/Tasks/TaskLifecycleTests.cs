@@ -81,6 +81,26 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFinishedTaskLeavesMemoryAndComesBackFromStorageWhenRead()
+    {
+        var workspace = await NewWorkspaceAsync();
+        using var running = await WatchAsync(new StreamId("task", "m1"));
+        await Create("m1", workspace, "sleep", "60");
+        await running.UntilStatusAsync(TaskStatuses.Running);
+        await Create("m2", workspace, "echo", "never");
+
+        await _silo.Grains.GetGrain<ITaskGrain>("m2").CancelAsync("alice");
+        await _silo.WaitForActivationsAsync("task", 1); // the running task stays, the cancelled one went
+        await _silo.Grains.GetGrain<ITaskGrain>("m1").CancelAsync("alice");
+        await running.UntilFinalAsync();
+        await _silo.WaitForActivationsAsync("task", 0);
+
+        var reread = await _silo.Grains.GetGrain<ITaskGrain>("m2").GetAsync();
+        Assert.Equal(TaskStatuses.Cancelled, reread.Status);
+        Assert.Equal(1, _silo.ActivationsOf("task"));
+    }
+
+    [Fact]
     public async Task ATaskOverItsTimeoutEndsTimedOut()
     {
         var workspace = await NewWorkspaceAsync();
