@@ -12,8 +12,8 @@ namespace OrleansHub.Runtime.Hosting;
 internal sealed class RuntimeMetrics
 {
     public const string MeterName = "OrleansHub.Runtime";
-    public const string ActivationsByType = "orleanshub.grain.activations.by_type";
-    public const string GrainTypeTag = "grain.type";
+    private const string ActivationsByType = "orleanshub.grain.activations.by_type";
+    private const string GrainTypeTag = "grain.type";
 
     private readonly Counter<long> _calls;
 
