@@ -55,8 +55,10 @@ internal static class OrderEndpoints
         {
             throw new ValidationException("store_id", "Required: the id of a store.");
         }
+        // With a key the order may exist already (a retry), so its state is read; a minted id cannot have any.
         var id = key is null ? OrderIds.New() : OrderIds.ForIdempotencyKey(customerId, key);
-        var view = await grains.GetGrain<IOrderGrain>(id).CreateAsync(body.ToCommand(customerId, key));
+        var order = key is null ? grains.GetNewGrain<IOrderGrain>(id) : grains.GetGrain<IOrderGrain>(id);
+        var view = await order.CreateAsync(body.ToCommand(customerId, key));
         return TypedResults.Created($"/api/v1/orders/{id}", view);
     }
 

@@ -42,7 +42,7 @@ internal static class StoreEndpoints
     private static async Task<Created<StoreView>> CreateAsync(CreateStoreRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         var id = Ids.New();
-        var view = await grains.GetGrain<IStoreGrain>(id).CreateAsync(new CreateStore(caller.UserId(), body.Name ?? ""));
+        var view = await grains.GetNewGrain<IStoreGrain>(id).CreateAsync(new CreateStore(caller.UserId(), body.Name ?? ""));
         return TypedResults.Created($"/api/v1/stores/{id}/menu", view);
     }
 

@@ -41,7 +41,7 @@ internal static class TaskEndpoints
             throw new ValidationException("workspace_id", "Required: the id of a workspace you can edit.");
         }
         var id = Ids.New("N");
-        var view = await grains.GetGrain<ITaskGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
+        var view = await grains.GetNewGrain<ITaskGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
         return TypedResults.Created($"/api/v1/tasks/{id}", view);
     }
 

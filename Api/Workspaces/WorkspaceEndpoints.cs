@@ -36,7 +36,7 @@ internal static class WorkspaceEndpoints
         CreateWorkspaceRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         var id = Ids.New();
-        var view = await grains.GetGrain<IWorkspaceGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
+        var view = await grains.GetNewGrain<IWorkspaceGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
         return TypedResults.Created($"/api/v1/workspaces/{id}", view);
     }
 

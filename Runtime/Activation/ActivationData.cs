@@ -20,6 +20,7 @@ internal sealed class ActivationData
     private long _lastActivityMs = Environment.TickCount64;
     private long _keepAliveUntilMs;
     private object? _instance;
+    private bool _startsEmpty;
 
     public ActivationData(GrainId id, GrainClassInfo grainClass, GrainRuntime runtime)
     {
@@ -89,6 +90,8 @@ internal sealed class ActivationData
             }
             if (_state == ActivationState.Created)
             {
+                // The request that creates the activation decides whether its states are read.
+                _startsEmpty = request.NewGrain;
                 _state = ActivationState.Activating;
                 _waiting.Enqueue(request);
                 activate = true;
@@ -198,9 +201,12 @@ internal sealed class ActivationData
         try
         {
             _instance = Runtime.Activator.CreateInstance(this);
-            foreach (var state in States)
+            if (!_startsEmpty)
             {
-                await state.ReadStateAsync(CancellationToken.None);
+                foreach (var state in States)
+                {
+                    await state.ReadStateAsync(CancellationToken.None);
+                }
             }
             if (_instance is Grain grain)
             {

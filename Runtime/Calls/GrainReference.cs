@@ -10,19 +10,24 @@ public class GrainReference : DispatchProxy
 {
     private IGrainCallInvoker _invoker = null!;
 
+    // 1 until the first call of a reference from GetNewGrain: that call alone carries the "no stored state" promise.
+    private int _newGrain;
+
     /// <summary>The grain this reference points at.</summary>
     public GrainId GrainId { get; private set; }
 
-    internal void Initialize(GrainId grainId, IGrainCallInvoker invoker)
+    internal void Initialize(GrainId grainId, IGrainCallInvoker invoker, bool newGrain)
     {
         GrainId = grainId;
         _invoker = invoker;
+        _newGrain = newGrain ? 1 : 0;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
-        return MethodDescriptor.For(targetMethod).Send(_invoker, GrainId, args ?? []);
+        var newGrain = _newGrain == 1 && Interlocked.Exchange(ref _newGrain, 0) == 1;
+        return MethodDescriptor.For(targetMethod).Send(_invoker, GrainId, args ?? [], newGrain);
     }
 
     public override string ToString() => $"GrainReference({GrainId})";

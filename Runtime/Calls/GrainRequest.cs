@@ -15,6 +15,12 @@ internal abstract class GrainRequest(bool interleaves, bool keepsAlive)
     /// <summary>Counts as activity for idle collection (calls do, timer ticks do not).</summary>
     public bool KeepsAlive { get; } = keepsAlive;
 
+    /// <summary>
+    /// The caller promises the grain has no stored state (<see cref="IGrainFactory.GetNewGrain{TGrainInterface}"/>):
+    /// if this request creates the activation, its states start empty without a read.
+    /// </summary>
+    public bool NewGrain { get; init; }
+
     public abstract bool IsCompleted { get; }
 
     /// <summary>Runs the request against the grain instance; completes the caller's task; never throws.</summary>

@@ -10,14 +10,14 @@ internal sealed class LocalGrainCallInvoker(Catalog catalog, RuntimeLog log, Run
     private readonly RuntimeLog _log = log;
     private volatile bool _accepting;
 
-    public Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments)
+    public Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments, bool newGrain = false)
     {
         // While stopping, calls made by running grain code still go through so their turns can finish.
         if (!_accepting && ActivationScheduler.Running is null)
         {
             return Task.FromException<TResult>(new SiloUnavailableException());
         }
-        var request = new GrainRequest<TResult>(method.Invoke, arguments, method.AlwaysInterleave, keepsAlive: true);
+        var request = new GrainRequest<TResult>(method.Invoke, arguments, method.AlwaysInterleave, keepsAlive: true) { NewGrain = newGrain };
         metrics.CallMade();
         catalog.Dispatch(target, request);
         return request.Task;

@@ -18,8 +18,11 @@ internal abstract class MethodDescriptor(MethodInfo method)
 
     public bool OneWay { get; } = method.IsDefined(typeof(OneWayAttribute), inherit: true);
 
-    /// <summary>Sends the call through the invoker and returns the Task the proxy hands to the caller.</summary>
-    public abstract object Send(IGrainCallInvoker invoker, GrainId target, object?[] arguments);
+    /// <summary>
+    /// Sends the call through the invoker and returns the Task the proxy hands to the caller.
+    /// <paramref name="newGrain"/>: the caller promises the grain has no stored state (<see cref="IGrainFactory.GetNewGrain{TGrainInterface}"/>).
+    /// </summary>
+    public abstract object Send(IGrainCallInvoker invoker, GrainId target, object?[] arguments, bool newGrain);
 
     public static MethodDescriptor For(MethodInfo method) => Cache.GetOrAdd(method, Build);
 
@@ -69,9 +72,9 @@ internal sealed class MethodDescriptor<TResult>(MethodInfo method, Func<object, 
 {
     public Func<object, object?[], Task<TResult>> Invoke { get; } = invoke;
 
-    public override object Send(IGrainCallInvoker invoker, GrainId target, object?[] arguments)
+    public override object Send(IGrainCallInvoker invoker, GrainId target, object?[] arguments, bool newGrain)
     {
-        var call = invoker.InvokeAsync(target, this, arguments);
+        var call = invoker.InvokeAsync(target, this, arguments, newGrain);
         return OneWay ? invoker.Forget(target, Method, call) : call;
     }
 }

@@ -53,6 +53,44 @@ public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase
     }
 
     [Fact]
+    public async Task ANewGrainIsActivatedWithoutReadingStorageAndNeverOverwritesWhatIsThere()
+    {
+        // A row under the key the caller promises is new: breaking the promise makes the skipped read visible.
+        var first = await StartSiloAsync();
+        await first.Grains.GetGrain<ICounterGrain>("minted").IncrementAsync();
+        await first.StopAsync();
+
+        var silo = await StartSiloAsync();
+        var fresh = silo.Grains.GetNewGrain<ICounterGrain>("minted");
+        Assert.Equal(0, await fresh.GetValueSeenAtActivationAsync());
+        Assert.Null(await fresh.GetEtagAsync());
+
+        // Nothing stored is lost: the write from "no record" fails, and the next activation reads the row.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => fresh.IncrementAsync());
+        await silo.Probe.WaitAsync("deactivated:minted:InconsistentState");
+        Assert.Equal(1, await fresh.GetValueSeenAtActivationAsync());
+        Assert.Equal(1, await ReadCounterValueAsync("minted"));
+    }
+
+    [Fact]
+    public async Task OnlyTheFirstCallOfANewGrainReferenceSkipsTheRead()
+    {
+        var silo = await StartSiloAsync();
+        var fresh = silo.Grains.GetNewGrain<ICounterGrain>("created");
+        Assert.Equal(1, await fresh.IncrementAsync());
+        Assert.Equal(2, await fresh.IncrementAsync());
+        await fresh.DeactivateAsync();
+        await silo.Probe.WaitAsync("deactivated:created");
+
+        // The same reference's later calls activate it again from storage.
+        Assert.Equal(2, await fresh.GetValueSeenAtActivationAsync());
+        Assert.Equal("2", await fresh.GetEtagAsync());
+
+        // A new-grain reference to an activation that exists changes nothing: the promise only matters to a new one.
+        Assert.Equal(2, await silo.Grains.GetNewGrain<ICounterGrain>("created").GetAsync());
+    }
+
+    [Fact]
     public async Task ConcurrentStaleWritersNeverOverwriteEachOther()
     {
         var silos = new[] { await StartSiloAsync(), await StartSiloAsync(), await StartSiloAsync() };

@@ -49,7 +49,7 @@ internal static class ApiKeyEndpoints
 
         var keyId = Guid.CreateVersion7().ToString();
         var secret = SecretTokens.NewApiKey(keyId);
-        var key = await grains.GetGrain<IApiKeyGrain>(keyId)
+        var key = await grains.GetNewGrain<IApiKeyGrain>(keyId)
             .CreateAsync(new CreateApiKey(caller.UserId(), body.Name!, role, SecretTokens.Hash(secret), http.ClientIp()));
         return TypedResults.Created((string?)null, new CreatedApiKeyResponse(key.Id, key.Name, key.Role, secret, key.CreatedAt));
     }

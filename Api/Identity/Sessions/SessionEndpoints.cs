@@ -46,7 +46,7 @@ internal static class SessionEndpoints
         UserView user;
         try
         {
-            user = await grains.GetGrain<IUserGrain>(Guid.CreateVersion7().ToString())
+            user = await grains.GetNewGrain<IUserGrain>(Guid.CreateVersion7().ToString())
                 .RegisterAsync(new RegisterUser(body.Username!, body.Email!, body.Password!, http.ClientIp()));
         }
         catch (ConflictException)

@@ -19,7 +19,7 @@ internal sealed class SessionIssuer(
         var sessionId = Guid.CreateVersion7().ToString();
         var refreshToken = SecretTokens.NewRefreshToken(sessionId);
         var now = clock.GetUtcNow();
-        await grains.GetGrain<ISessionGrain>(sessionId).StartAsync(new StartSession(
+        await grains.GetNewGrain<ISessionGrain>(sessionId).StartAsync(new StartSession(
             user.Id, SecretTokens.Hash(refreshToken), now + options.Value.RefreshTokenLifetime, now + options.Value.SessionLifetime, via, ip));
         return Issue(user, sessionId, refreshToken);
     }
