@@ -10,7 +10,7 @@ internal interface IGrainCallInvoker
     /// Calls <paramref name="method"/> on the grain. <paramref name="newGrain"/>: should this call activate it, the
     /// activation starts with empty state without reading storage (<see cref="IGrainFactory.GetNewGrain{TGrainInterface}"/>).
     /// </summary>
-    Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments, bool newGrain = false);
+    Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments, bool newGrain);
 
     /// <summary>For [OneWay] calls: observes the call's outcome (logging failures) and returns a completed task.</summary>
     Task Forget(GrainId target, System.Reflection.MethodInfo method, Task call);

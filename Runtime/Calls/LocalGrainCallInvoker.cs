@@ -10,7 +10,7 @@ internal sealed class LocalGrainCallInvoker(Catalog catalog, RuntimeLog log, Run
     private readonly RuntimeLog _log = log;
     private volatile bool _accepting;
 
-    public Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments, bool newGrain = false)
+    public Task<TResult> InvokeAsync<TResult>(GrainId target, MethodDescriptor<TResult> method, object?[] arguments, bool newGrain)
     {
         // While stopping, calls made by running grain code still go through so their turns can finish.
         if (!_accepting && ActivationScheduler.Running is null)

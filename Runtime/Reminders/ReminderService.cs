@@ -53,7 +53,7 @@ internal sealed class ReminderService(
         try
         {
             var status = new TickStatus(reminder.FirstDue, reminder.Period, reminder.Due);
-            await invoker.InvokeAsync(reminder.Grain, ReceiveReminder, [reminder.Name, status]).ConfigureAwait(false);
+            await invoker.InvokeAsync(reminder.Grain, ReceiveReminder, [reminder.Name, status], newGrain: false).ConfigureAwait(false);
             await registry.AdvanceAsync(reminder, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
