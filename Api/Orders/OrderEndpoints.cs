@@ -18,6 +18,11 @@ namespace OrleansHub.Api.Orders;
 /// </summary>
 internal static class OrderEndpoints
 {
+    private const string RefundDescription =
+        "A paid order's refund of the whole amount is recorded (payment_status refunded) and the payment provider is "
+        + "asked to cancel the charge, once inline and then by a durable retry until it answers. The order.payment "
+        + "events say how far it got: refund.status requested, done, or failed (with refund.failure_code).";
+
     public static RouteGroupBuilder MapOrders(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/orders").WithTags("Orders")
@@ -31,10 +36,11 @@ internal static class OrderEndpoints
         MapTransition(group.MapPost("/{id}/accept", AcceptAsync).WithName("AcceptOrder").WithSummary("pending → accepted, with an estimated ready time (owner)")
             .ProducesValidationProblem());
         MapTransition(group.MapPost("/{id}/reject", RejectAsync).WithName("RejectOrder").WithSummary("pending → rejected; a paid order is refunded (owner)")
-            .ProducesValidationProblem());
+            .WithDescription(RefundDescription).ProducesValidationProblem());
         MapTransition(group.MapPost("/{id}/ready", ReadyAsync).WithName("MarkOrderReady").WithSummary("accepted → ready (owner)"));
         MapTransition(group.MapPost("/{id}/complete", CompleteAsync).WithName("CompleteOrder").WithSummary("ready → completed (owner)"));
-        MapTransition(group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelOrder").WithSummary("pending → cancelled; a paid order is refunded (customer)"));
+        MapTransition(group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelOrder").WithSummary("pending → cancelled; a paid order is refunded (customer)")
+            .WithDescription(RefundDescription));
         return group;
     }
 

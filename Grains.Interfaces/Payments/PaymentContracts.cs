@@ -46,5 +46,26 @@ public sealed record PaymentEvent(
     string? FailureCode,
     RefundView? Refund);
 
-/// <summary>A refund recorded when a paid order is rejected or cancelled.</summary>
-public sealed record RefundView(long Amount, string Reason, DateTimeOffset RefundedAt);
+/// <summary>
+/// A refund recorded when a paid order is rejected or cancelled. <see cref="Status"/> says whether the payment
+/// provider has cancelled the charge yet (<see cref="RefundStatuses"/>); <see cref="FailureCode"/> is the
+/// provider's code when it refused.
+/// </summary>
+public sealed record RefundView(long Amount, string Reason, DateTimeOffset RefundedAt)
+{
+    public string Status { get; init; } = RefundStatuses.Requested;
+
+    public string? FailureCode { get; init; }
+}
+
+/// <summary>
+/// A refund's progress at the payment provider: requested (recorded; the provider is being asked, and asked
+/// again until it answers) → done (the provider cancelled the charge) | failed (the provider refused; an
+/// operator has to settle it).
+/// </summary>
+public static class RefundStatuses
+{
+    public const string Requested = "requested";
+    public const string Done = "done";
+    public const string Failed = "failed";
+}

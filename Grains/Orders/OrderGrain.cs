@@ -91,6 +91,7 @@ public sealed partial class OrderGrain(
             if (S.TimeOut(clock.GetUtcNow()))
             {
                 await WriteStatusAsync(paymentBefore);
+                await RefundWithGatewayAsync();
             }
             else if (S.Status != OrderStatuses.Pending || !S.Exists)
             {
@@ -109,13 +110,15 @@ public sealed partial class OrderGrain(
         var paymentBefore = S.Payment?.Status;
         change(clock.GetUtcNow());
         await WriteStatusAsync(paymentBefore);
+        await RefundWithGatewayAsync();
         return S.ToView();
     }
 
     /// <summary>
     /// Writes a status change with its events. Reminders that no longer apply are removed in the same
     /// transaction: the pending timeout once the order has left pending (a no-op when it is already gone),
-    /// the payment reminder once the payment is settled.
+    /// the payment reminder once the payment is settled. A refund registers the payment reminder instead,
+    /// which asks the provider again until it has answered.
     /// </summary>
     private async Task WriteStatusAsync(string? paymentBefore)
     {
@@ -125,7 +128,12 @@ public sealed partial class OrderGrain(
         {
             rows.Add(UnregisterReminderWithWrite(Reminders.PendingTimeout));
         }
-        if (paymentChanged && S.Payment?.Status is not (PaymentStatuses.Pending or PaymentStatuses.Confirming))
+        if (paymentChanged && S.RefundRequested)
+        {
+            // Commits with the refund: if the provider cannot be asked now (or the silo stops first), it asks again.
+            rows.Add(RegisterReminderWithWrite(Reminders.Payment, RetryPeriod, RetryPeriod));
+        }
+        else if (paymentChanged && S.Payment?.Status is not (PaymentStatuses.Pending or PaymentStatuses.Confirming))
         {
             rows.Add(UnregisterReminderWithWrite(Reminders.Payment));
         }

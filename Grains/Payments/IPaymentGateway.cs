@@ -1,8 +1,9 @@
 namespace OrleansHub.Grains.Payments;
 
 /// <summary>
-/// A payment provider's confirm step. The order grain calls it after recording that it is confirming, always
-/// with the payment's own idempotency key, so asking again (after a timeout or a restart) never charges twice.
+/// A payment provider's confirm and cancel steps. The order grain calls each after recording what it is about
+/// to do, always with that step's own idempotency key for the payment, so asking again (after a timeout or a
+/// restart) never charges or refunds twice.
 /// </summary>
 public interface IPaymentGateway
 {
@@ -14,9 +15,26 @@ public interface IPaymentGateway
     /// when the outcome is unknown (no answer, a server error, a rejected merchant key): retry later.
     /// </summary>
     Task<GatewayResult> ConfirmAsync(GatewayConfirmRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Cancels an approved payment in full (the refund), or says the provider refused. A payment cancelled
+    /// before counts as cancelled. Throws <see cref="PaymentGatewayUnavailableException"/> when the outcome is
+    /// unknown: ask again later with the same idempotency key.
+    /// </summary>
+    Task<GatewayCancelResult> CancelAsync(GatewayCancelRequest request, CancellationToken cancellationToken);
 }
 
 public sealed record GatewayConfirmRequest(string PaymentKey, string OrderId, long Amount, string IdempotencyKey);
+
+public sealed record GatewayCancelRequest(string PaymentKey, string Reason, string IdempotencyKey);
+
+/// <summary>The provider's answer to a cancel: done, or refused with its code and message.</summary>
+public sealed record GatewayCancelResult(bool Cancelled, string? Code, string? Message)
+{
+    public static GatewayCancelResult Done() => new(true, null, null);
+
+    public static GatewayCancelResult Refuse(string code, string? message) => new(false, code, message);
+}
 
 /// <summary>The provider's decision: approved (with when and how), or declined with its code and message.</summary>
 public sealed record GatewayResult(bool Approved, DateTimeOffset? ApprovedAt, string? Method, string? Code, string? Message)

@@ -71,7 +71,37 @@ public sealed partial class OrderGrain
         await UnregisterAsync(Reminders.Payment);
     }
 
-    // The payment reminder: a pending payment past its time expires; a confirmation that was cut short is finished.
+    /// <summary>
+    /// Asks the provider to cancel the charge of a refund recorded before (with the payment reminder, in the same
+    /// transaction), always with the payment's cancel idempotency key, so asking again refunds once. The
+    /// answer is recorded with an <c>order.payment</c> event and the reminder removed; no answer leaves the
+    /// refund requested for the reminder. Nothing to do without a requested refund or without a gateway.
+    /// </summary>
+    private async Task RefundWithGatewayAsync()
+    {
+        if (!S.RefundRequested || !gateway.IsConfigured)
+        {
+            return;
+        }
+        var payment = S.Payment!;
+        GatewayCancelResult result;
+        try
+        {
+            result = await gateway.CancelAsync(
+                new GatewayCancelRequest(payment.Key, payment.Refund!.Reason, payment.RefundIdempotencyKey), CancellationToken.None);
+        }
+        catch (PaymentGatewayUnavailableException)
+        {
+            return; // Still undecided: the payment reminder's next tick asks again.
+        }
+        if (S.FinishRefund(result))
+        {
+            await state.WriteStateAsync(OrderEvents.Payment(S), [UnregisterReminderWithWrite(Reminders.Payment)]);
+        }
+    }
+
+    // The payment reminder: a pending payment past its time expires; a confirmation that was cut short is
+    // finished; a refund the provider has not answered yet is asked for again.
     private async Task SettlePaymentAsync()
     {
         switch (S.Payment?.Status)
@@ -94,6 +124,9 @@ public sealed partial class OrderGrain
                 }
                 break;
             case PaymentStatuses.Confirming:
+                break;
+            case PaymentStatuses.Refunded when S.RefundRequested:
+                await RefundWithGatewayAsync(); // without a gateway it waits, as a confirmation does
                 break;
             default:
                 await UnregisterAsync(Reminders.Payment);

@@ -138,11 +138,32 @@ public sealed partial class OrderState
         return true;
     }
 
+    /// <summary>A refund is recorded and the provider has not yet answered whether it cancelled the charge.</summary>
+    public bool RefundRequested => Payment is { Status: PaymentStatuses.Refunded, Refund.Status: RefundStatuses.Requested };
+
+    /// <summary>
+    /// requested → done or failed, as the provider answered. The order itself does not change (its
+    /// <c>updated_at</c> neither). False when no refund was waiting for an answer.
+    /// </summary>
+    public bool FinishRefund(GatewayCancelResult result)
+    {
+        if (!RefundRequested)
+        {
+            return false;
+        }
+        var payment = Payment!;
+        payment.Refund = result.Cancelled
+            ? payment.Refund! with { Status = RefundStatuses.Done }
+            : payment.Refund! with { Status = RefundStatuses.Failed, FailureCode = result.Code };
+        return true;
+    }
+
     /// <summary>The 409 for a declined payment, naming the gateway's code.</summary>
     public static ConflictException Declined(PaymentRecord payment) =>
         new($"The payment was declined ({payment.FailureCode}): {payment.FailureMessage} Start a new payment.");
 
-    // Rejected or cancelled: a paid payment is refunded (recorded), a pending one can no longer be confirmed.
+    // Rejected or cancelled: a paid payment's refund is recorded (the grain then asks the provider to cancel the
+    // charge), a pending one can no longer be confirmed.
     private void Close(string reason, DateTimeOffset now)
     {
         StatusReason = reason;

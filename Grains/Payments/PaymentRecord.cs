@@ -25,5 +25,8 @@ public sealed class PaymentRecord
     /// </summary>
     public string GatewayIdempotencyKey => "confirm-" + Id;
 
+    /// <summary>The gateway's Idempotency-Key for cancelling (refunding) this payment, the same for every attempt.</summary>
+    public string RefundIdempotencyKey => "cancel-" + Id;
+
     public PaymentView ToView() => new(Id, Key, Amount, Status, ExpiresAt);
 }

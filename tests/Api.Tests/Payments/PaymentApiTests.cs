@@ -156,7 +156,7 @@ public sealed class PaymentApiTests(OrderApiFixture api) : IClassFixture<OrderAp
     }
 
     [Fact]
-    public async Task RejectingAPaidOrderRecordsARefund()
+    public async Task RejectingAPaidOrderRefundsTheChargeAtTheProvider()
     {
         using var owner = api.As(await api.RegisterAsync());
         var store = await owner.CreateStoreAsync();
@@ -173,12 +173,38 @@ public sealed class PaymentApiTests(OrderApiFixture api) : IClassFixture<OrderAp
         Assert.Equal("rejected", view.GetProperty("status").GetString());
         Assert.Equal("refunded", view.GetProperty("payment_status").GetString());
         Assert.Equal("Out of milk", view.GetProperty("status_reason").GetString());
-        var refund = (await api.Factory.EventsAsync($"order:{order.Id()}")).Last(e => e.Type == "order.payment").Data;
-        Assert.Equal("refunded", refund.GetProperty("status").GetString());
-        Assert.Equal(12_000, refund.GetProperty("refund").GetProperty("amount").GetInt64());
-        Assert.Equal("Out of milk", refund.GetProperty("refund").GetProperty("reason").GetString());
+        var payments = (await api.Factory.EventsAsync($"order:{order.Id()}")).Where(e => e.Type == "order.payment").ToList();
+        var refunds = payments.Where(e => e.Status == "refunded").Select(e => e.Data.GetProperty("refund")).ToList();
+        Assert.Equal(["requested", "done"], refunds.Select(r => r.GetProperty("status").GetString()));
+        Assert.All(refunds, r => Assert.Equal(12_000, r.GetProperty("amount").GetInt64()));
+        Assert.All(refunds, r => Assert.Equal("Out of milk", r.GetProperty("reason").GetString()));
+        var call = Assert.Single(api.Toss.CancelCalls, c => c.PaymentKey == key);
+        Assert.Equal("cancel-" + payments[0].Data.GetProperty("payment_id").GetString(), call.IdempotencyKey);
+        Assert.Contains("Out of milk", call.Body, StringComparison.Ordinal);
         using var confirmAfter = await customer.ConfirmAsync(order.Id(), key, order.Total());
         await confirmAfter.AssertProblemAsync(HttpStatusCode.Conflict, "CONFLICT");
+    }
+
+    [Fact]
+    public async Task ARefundTheProviderRefusesIsRecordedAsFailedWithItsCode()
+    {
+        using var owner = api.As(await api.RegisterAsync());
+        var store = await owner.CreateStoreAsync();
+        using var customer = api.As(await api.RegisterAsync());
+        var order = await customer.PlaceOrderAsync(store);
+        var key = await customer.AuthorizedPaymentAsync(api.Toss, order);
+        using var paid = await customer.ConfirmAsync(order.Id(), key, order.Total());
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        api.Toss.RefuseCancel(key);
+
+        using var cancelled = await customer.ActAsync(order.Id(), "cancel");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("refunded", (await cancelled.ReadJsonAsync()).GetProperty("payment_status").GetString());
+        var refund = (await api.Factory.EventsAsync($"order:{order.Id()}")).Last(e => e.Type == "order.payment").Data.GetProperty("refund");
+        Assert.Equal("failed", refund.GetProperty("status").GetString());
+        Assert.Equal("NOT_CANCELABLE_PAYMENT", refund.GetProperty("failure_code").GetString());
+        Assert.Single(api.Toss.CancelCalls, c => c.PaymentKey == key);
     }
 
     [Fact]

@@ -170,6 +170,44 @@ public sealed class PaymentLifecycleTests
         Assert.NotEqual(key, fresh.GetProperty("payment_key").GetString());
     }
 
+    [Fact]
+    public async Task ARefundTheProviderCouldNotTakeIsAskedForAgainByThePaymentReminder()
+    {
+        await using var toss = await FakeTossServer.StartAsync();
+        await using var silo = new ApiFactory(await PostgresServer.CreateDatabaseAsync(), OrderApiFixture.Settings(toss, new Dictionary<string, string?>
+        {
+            ["Runtime:MinimumReminderPeriod"] = "00:00:00.100",
+            ["Runtime:ReminderPollInterval"] = "00:00:00.050",
+        }));
+        silo.StartServer();
+        await silo.RegisterAsync("first-admin");
+        using var owner = silo.As(await silo.RegisterAsync());
+        var store = await owner.CreateStoreAsync();
+        using var customer = silo.As(await silo.RegisterAsync());
+        var order = await customer.PlaceOrderAsync(store);
+        var key = await customer.AuthorizedPaymentAsync(toss, order);
+        using var paid = await customer.ConfirmAsync(order.Id(), key, order.Total());
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        await using var events = await LiveEvents.FollowAsync(silo, $"order:{order.Id()}");
+        toss.FailCancels(true);
+
+        using var rejected = await owner.PostJsonAsync($"/api/v1/orders/{order.Id()}/reject", new { reason = "Out of milk" });
+        var requested = await events.UntilAsync("order.payment", data => data.GetProperty("status").GetString() == "refunded");
+        var callsWhileFailing = toss.CancelCalls.Count;
+        toss.FailCancels(false);
+        var done = await events.UntilAsync("order.payment",
+            data => data.GetProperty("refund").GetProperty("status").GetString() == "done");
+
+        Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
+        Assert.Equal("refunded", (await rejected.ReadJsonAsync()).GetProperty("payment_status").GetString());
+        Assert.Equal("requested", requested.GetProperty("refund").GetProperty("status").GetString());
+        Assert.True(callsWhileFailing >= 1);
+        Assert.True(toss.CancelCalls.Count > callsWhileFailing);
+        Assert.Single(toss.CancelCalls.Select(c => c.IdempotencyKey).Distinct());
+        Assert.Equal(1, toss.Refunds);
+        Assert.Equal("refunded", done.GetProperty("payment_status").GetString());
+    }
+
     // The next silo on the database accepts the tokens the first one issued.
     private static Dictionary<string, string?> SameSigningKey(ApiFactory previous) =>
         new() { ["Auth:SigningKey"] = previous.Settings["Auth:SigningKey"] };

@@ -119,6 +119,74 @@ public sealed class TossGatewayTests : IAsyncLifetime
             Gateway(closed).ConfirmAsync(new("pk-1", "order-1", 12_000, "idem-1"), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ACancelRefundsAnApprovedPaymentOnceHoweverOftenItIsAsked()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        var gateway = Gateway(_toss.BaseUrl);
+        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+
+        var first = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None);
+        var sameKey = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None);
+        var otherKey = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-2"), CancellationToken.None);
+
+        Assert.True(first.Cancelled);
+        Assert.True(sameKey.Cancelled);
+        Assert.True(otherKey.Cancelled); // ALREADY_CANCELED_PAYMENT: done before
+        Assert.Equal(1, _toss.Refunds);
+        var call = _toss.CancelCalls[0];
+        Assert.Equal(("pk-1", "cancel-1"), (call.PaymentKey, call.IdempotencyKey));
+        Assert.Equal("Out of milk", System.Text.Json.Nodes.JsonNode.Parse(call.Body)!["cancelReason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ACancelTheProviderRefusesCarriesItsCode()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        var gateway = Gateway(_toss.BaseUrl);
+        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+        _toss.RefuseCancel("pk-1");
+
+        var result = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None);
+
+        Assert.False(result.Cancelled);
+        Assert.Equal("NOT_CANCELABLE_PAYMENT", result.Code);
+        Assert.Equal(0, _toss.Refunds);
+    }
+
+    [Fact]
+    public async Task ACancelTheProviderFailsOrCannotTakeLeavesTheOutcomeUnknown()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        var gateway = Gateway(_toss.BaseUrl);
+        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+        _toss.FailCancels(true);
+
+        await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() =>
+            gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None));
+        await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() =>
+            Gateway(_toss.BaseUrl, "test_sk_wrong").CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None));
+        _toss.FailCancels(false);
+        var retried = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None);
+
+        Assert.True(retried.Cancelled);
+        Assert.Equal(1, _toss.Refunds);
+    }
+
+    [Fact]
+    public async Task ALongReasonIsCutToWhatTheProviderTakes()
+    {
+        _toss.Authorize("pk-1", "order-1", 12_000);
+        var gateway = Gateway(_toss.BaseUrl);
+        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+
+        var result = await gateway.CancelAsync(new("pk-1", new string('r', 500), "cancel-1"), CancellationToken.None);
+
+        Assert.True(result.Cancelled);
+        var reason = System.Text.Json.Nodes.JsonNode.Parse(_toss.CancelCalls.Single().Body)!["cancelReason"]!.GetValue<string>();
+        Assert.Equal(TossPaymentGateway.MaxCancelReason, reason.Length);
+    }
+
     private TossPaymentGateway Gateway(string baseUrl, string secretKey = FakeTossServer.SecretKey) => new(
         _services.GetRequiredService<IHttpClientFactory>(),
         Options.Create(new PaymentOptions { Gateway = new PaymentGatewayOptions { BaseUrl = baseUrl, SecretKey = secretKey } }),

@@ -103,7 +103,47 @@ public sealed class PaymentStateTests
         state.Reject(Owner, "Kitchen closed", Now.AddMinutes(2));
 
         Assert.Equal(OrderPaymentStatuses.Refunded, state.PaymentStatus);
-        Assert.Equal(new RefundView(12_000, "Kitchen closed", Now.AddMinutes(2)), payment.Refund);
+        Assert.Equal(new RefundView(12_000, "Kitchen closed", Now.AddMinutes(2)) { Status = RefundStatuses.Requested }, payment.Refund);
+        Assert.True(state.RefundRequested);
+    }
+
+    [Fact]
+    public void TheProvidersAnswerFinishesARequestedRefundOnce()
+    {
+        var cancelled = Pending();
+        var refused = Pending();
+        var done = Pay(cancelled, PaymentStatuses.Paid);
+        var failed = Pay(refused, PaymentStatuses.Paid);
+        cancelled.Reject(Owner, "Kitchen closed", Now);
+        refused.Cancel(Customer, Now);
+        var updatedAt = refused.UpdatedAt;
+
+        Assert.True(cancelled.FinishRefund(GatewayCancelResult.Done()));
+        Assert.True(refused.FinishRefund(GatewayCancelResult.Refuse("NOT_CANCELABLE_PAYMENT", "No.")));
+        Assert.False(cancelled.FinishRefund(GatewayCancelResult.Refuse("LATE", null)));
+
+        Assert.Equal(RefundStatuses.Done, done.Refund!.Status);
+        Assert.Null(done.Refund.FailureCode);
+        Assert.Equal(RefundStatuses.Failed, failed.Refund!.Status);
+        Assert.Equal("NOT_CANCELABLE_PAYMENT", failed.Refund.FailureCode);
+        Assert.False(cancelled.RefundRequested || refused.RefundRequested);
+        Assert.Equal(OrderPaymentStatuses.Refunded, refused.PaymentStatus);
+        Assert.Equal(updatedAt, refused.UpdatedAt);
+    }
+
+    [Fact]
+    public void OnlyARecordedRefundWaitsForTheProvider()
+    {
+        var paid = Pending();
+        Pay(paid, PaymentStatuses.Paid);
+        var pending = Pending();
+        Pay(pending);
+        pending.Cancel(Customer, Now);
+
+        Assert.False(paid.RefundRequested);
+        Assert.False(pending.RefundRequested);
+        Assert.False(paid.FinishRefund(GatewayCancelResult.Done()));
+        Assert.Null(paid.Payment!.Refund);
     }
 
     [Fact]
