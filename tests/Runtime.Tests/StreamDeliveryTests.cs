@@ -145,13 +145,22 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
         {
             await silo.Grains.GetGrain<ICounterGrain>("kept").IncrementAsync("shared:s");
         }
+        for (var i = 0; i < 3; i++)
+        {
+            await silo.Grains.GetGrain<ICounterGrain>("short").IncrementAsync("shared:short");
+        }
 
         var deleted = await silo.Services.GetRequiredService<StreamRetention>().TrimAsync(CancellationToken.None);
+        var again = await silo.Services.GetRequiredService<StreamRetention>().TrimAsync(CancellationToken.None);
 
         Assert.Equal(5, deleted);
+        Assert.Equal(0, again);
         var sink = new RecordingSink();
         await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
         Assert.Equal([6L, 7L, 8L], sink.Seqs);
+        var shortSink = new RecordingSink();
+        await using var shortSubscription = await Subscriptions(silo).SubscribeAsync(StreamId.Parse("shared:short"), 0, shortSink, CancellationToken.None);
+        Assert.Equal([1L, 2L, 3L], shortSink.Seqs);
     }
 
     private static StreamSubscriptions Subscriptions(TestSilo silo) => silo.Services.GetRequiredService<StreamSubscriptions>();
