@@ -162,9 +162,7 @@ public sealed class PaymentApiTests(OrderApiFixture api) : IClassFixture<OrderAp
         var store = await owner.CreateStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
         var order = await customer.PlaceOrderAsync(store);
-        var key = await customer.AuthorizedPaymentAsync(api.Toss, order);
-        using var paid = await customer.ConfirmAsync(order.Id(), key, order.Total());
-        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        var key = await customer.PaidAsync(api.Toss, order);
 
         using var rejected = await owner.PostJsonAsync($"/api/v1/orders/{order.Id()}/reject", new { reason = "Out of milk" });
 
@@ -192,9 +190,7 @@ public sealed class PaymentApiTests(OrderApiFixture api) : IClassFixture<OrderAp
         var store = await owner.CreateStoreAsync();
         using var customer = api.As(await api.RegisterAsync());
         var order = await customer.PlaceOrderAsync(store);
-        var key = await customer.AuthorizedPaymentAsync(api.Toss, order);
-        using var paid = await customer.ConfirmAsync(order.Id(), key, order.Total());
-        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        var key = await customer.PaidAsync(api.Toss, order);
         api.Toss.RefuseCancel(key);
 
         using var cancelled = await customer.ActAsync(order.Id(), "cancel");

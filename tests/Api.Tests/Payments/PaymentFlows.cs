@@ -28,5 +28,14 @@ public static class PaymentFlows
         return key;
     }
 
+    /// <summary>Pays the whole order (initiate, payment window, confirm answered 200); returns the payment key.</summary>
+    public static async Task<string> PaidAsync(this HttpClient customer, FakeTossServer toss, JsonElement order)
+    {
+        var key = await customer.AuthorizedPaymentAsync(toss, order);
+        using var paid = await customer.ConfirmAsync(order.Id(), key, order.Total());
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        return key;
+    }
+
     public static long Total(this JsonElement order) => order.GetProperty("total_amount").GetInt64();
 }

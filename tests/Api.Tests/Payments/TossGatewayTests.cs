@@ -122,9 +122,7 @@ public sealed class TossGatewayTests : IAsyncLifetime
     [Fact]
     public async Task ACancelRefundsAnApprovedPaymentOnceHoweverOftenItIsAsked()
     {
-        _toss.Authorize("pk-1", "order-1", 12_000);
-        var gateway = Gateway(_toss.BaseUrl);
-        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+        var gateway = await ApprovedPaymentAsync("pk-1");
 
         var first = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None);
         var sameKey = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None);
@@ -142,9 +140,7 @@ public sealed class TossGatewayTests : IAsyncLifetime
     [Fact]
     public async Task ACancelTheProviderRefusesCarriesItsCode()
     {
-        _toss.Authorize("pk-1", "order-1", 12_000);
-        var gateway = Gateway(_toss.BaseUrl);
-        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+        var gateway = await ApprovedPaymentAsync("pk-1");
         _toss.RefuseCancel("pk-1");
 
         var result = await gateway.CancelAsync(new("pk-1", "Out of milk", "cancel-1"), CancellationToken.None);
@@ -157,9 +153,7 @@ public sealed class TossGatewayTests : IAsyncLifetime
     [Fact]
     public async Task ACancelTheProviderFailsOrCannotTakeLeavesTheOutcomeUnknown()
     {
-        _toss.Authorize("pk-1", "order-1", 12_000);
-        var gateway = Gateway(_toss.BaseUrl);
-        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+        var gateway = await ApprovedPaymentAsync("pk-1");
         _toss.FailCancels(true);
 
         await Assert.ThrowsAsync<PaymentGatewayUnavailableException>(() =>
@@ -176,15 +170,22 @@ public sealed class TossGatewayTests : IAsyncLifetime
     [Fact]
     public async Task ALongReasonIsCutToWhatTheProviderTakes()
     {
-        _toss.Authorize("pk-1", "order-1", 12_000);
-        var gateway = Gateway(_toss.BaseUrl);
-        await gateway.ConfirmAsync(new("pk-1", "order-1", 12_000, "confirm-1"), CancellationToken.None);
+        var gateway = await ApprovedPaymentAsync("pk-1");
 
         var result = await gateway.CancelAsync(new("pk-1", new string('r', 500), "cancel-1"), CancellationToken.None);
 
         Assert.True(result.Cancelled);
         var reason = System.Text.Json.Nodes.JsonNode.Parse(_toss.CancelCalls.Single().Body)!["cancelReason"]!.GetValue<string>();
         Assert.Equal(TossPaymentGateway.MaxCancelReason, reason.Length);
+    }
+
+    // A payment of order-1 (12,000) under paymentKey, authorized and confirmed as the customer would; returns the gateway.
+    private async Task<TossPaymentGateway> ApprovedPaymentAsync(string paymentKey)
+    {
+        _toss.Authorize(paymentKey, "order-1", 12_000);
+        var gateway = Gateway(_toss.BaseUrl);
+        Assert.True((await gateway.ConfirmAsync(new(paymentKey, "order-1", 12_000, "confirm-1"), CancellationToken.None)).Approved);
+        return gateway;
     }
 
     private TossPaymentGateway Gateway(string baseUrl, string secretKey = FakeTossServer.SecretKey) => new(
