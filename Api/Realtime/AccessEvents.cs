@@ -37,4 +37,15 @@ internal static class AccessEvents
         using var data = JsonDocument.Parse(streamEvent.DataJson);
         return data.RootElement.TryGetProperty("session_id", out var session) ? session.GetString() : null;
     }
+
+    /// <summary>The API key an <c>api_key.revoked</c> event on <c>user:{id}</c> revoked, if it is one.</summary>
+    public static string? RevokedApiKey(StoredStreamEvent streamEvent)
+    {
+        if (streamEvent.Type != IdentityEvent.ApiKeyRevokedType)
+        {
+            return null;
+        }
+        using var data = JsonDocument.Parse(streamEvent.DataJson);
+        return data.RootElement.TryGetProperty("api_key_id", out var key) ? key.GetString() : null;
+    }
 }

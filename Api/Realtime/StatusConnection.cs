@@ -19,6 +19,9 @@ internal sealed class StatusConnection
     private readonly ISingleClientProxy _client;
     private readonly int _capacity;
     private readonly ILogger _log;
+    // Timers take at most ~49 days; a session may last longer.
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(30);
+
     private int _liveQueued;
     private int _closed;
 
@@ -37,14 +40,37 @@ internal sealed class StatusConnection
 
     public string UserId => Caller.UserId;
 
-    /// <summary>Watches <c>user:{id}</c> for the revocation of this connection's session (bearer callers).</summary>
-    public IAsyncDisposable? SessionWatch { get; set; }
+    /// <summary>Watches <c>user:{id}</c> for the revocation of this connection's session or API key.</summary>
+    public IAsyncDisposable? CredentialWatch { get; set; }
 
     public Task Pump { get; private set; } = Task.CompletedTask;
 
     public bool IsClosed => Volatile.Read(ref _closed) == 1;
 
     public void StartPump() => Pump = PumpAsync(_stopping.Token);
+
+    /// <summary>
+    /// Closes the connection, not to reconnect, when its credentials run out at <paramref name="expiresAt"/> (a
+    /// session's end). Waits in steps a timer can take; stops when the connection goes.
+    /// </summary>
+    public void CloseAt(DateTimeOffset expiresAt, TimeProvider clock)
+    {
+        var stopping = _stopping.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (expiresAt - clock.GetUtcNow() is { Ticks: > 0 } left)
+                {
+                    await Task.Delay(left < MaxTimerWait ? left : MaxTimerWait, clock, stopping);
+                }
+                Close("credentials expired", allowReconnect: false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+    }
 
     /// <summary>Queues an event; false (and the connection closes) when live events exceed the buffer.</summary>
     public bool Enqueue(ConnectionStreamSink sink, StoredStreamEvent streamEvent, bool live)
@@ -176,7 +202,7 @@ internal sealed class StatusConnection
         {
             sink.End();
         }
-        if (SessionWatch is { } watch)
+        if (CredentialWatch is { } watch)
         {
             await watch.DisposeAsync();
         }

@@ -26,6 +26,7 @@ internal sealed class StatusConnections
     private readonly RealtimeOptions _options;
     private readonly ILogger _log;
     private readonly WorkspaceAccessWatch _watch;
+    private readonly TimeProvider _clock;
 
     public StatusConnections(
         IHubContext<StatusHub> hub,
@@ -33,8 +34,10 @@ internal sealed class StatusConnections
         IGrainFactory grains,
         IEnumerable<IStreamAccessPolicy> policies,
         IOptions<RealtimeOptions> options,
+        TimeProvider clock,
         ILogger<StatusHub> log)
     {
+        _clock = clock;
         _hub = hub;
         _streams = streams;
         _grains = grains;
@@ -56,16 +59,17 @@ internal sealed class StatusConnections
         try
         {
             var userStream = new StreamId(UserStreamAccess.StreamKind, caller.UserId);
-            if (caller.SessionId is { } sessionId)
-            {
-                connection.SessionWatch = await _streams.SubscribeAsync(
-                    userStream, null, new SessionWatchSink(connection, sessionId), context.ConnectionAborted);
-            }
-            // A logout just before the watch began is not in it: the session itself says.
-            if (!await CredentialsValidAsync(caller))
+            connection.CredentialWatch = await _streams.SubscribeAsync(
+                userStream, null, new CredentialWatchSink(connection), context.ConnectionAborted);
+            // A logout or revocation just before the watch began is not in it: the session or key itself says.
+            if (await CredentialsValidUntilAsync(caller) is not { } validUntil)
             {
                 connection.Close("credentials no longer valid", allowReconnect: false);
                 return;
+            }
+            if (validUntil != DateTimeOffset.MaxValue)
+            {
+                connection.CloseAt(validUntil, _clock);
             }
             await SubscribeAsync(connection, userStream, _policies[UserStreamAccess.StreamKind], null, context.ConnectionAborted);
         }
@@ -120,7 +124,7 @@ internal sealed class StatusConnections
             {
                 continue;
             }
-            if (!await CredentialsValidAsync(connection.Caller))
+            if (await CredentialsValidUntilAsync(connection.Caller) is null)
             {
                 connection.Close("credentials no longer valid", allowReconnect: false);
                 continue;
@@ -196,17 +200,22 @@ internal sealed class StatusConnections
         }
     }
 
-    private async Task<bool> CredentialsValidAsync(Caller caller)
+    /// <summary>Until when the caller's credentials hold (a session's end; API keys do not expire), or null when they do not.</summary>
+    private async Task<DateTimeOffset?> CredentialsValidUntilAsync(Caller caller)
     {
         if (caller.SessionId is { } sessionId)
         {
-            return await _grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is { Active: true } session && session.UserId == caller.UserId;
+            return await _grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is { Active: true } session && session.UserId == caller.UserId
+                ? session.ExpiresAt
+                : null;
         }
         if (caller is { ApiKeyId: { } keyId, ApiKeySecretHash: { } hash })
         {
-            return await _grains.GetGrain<IApiKeyGrain>(keyId).VerifyAsync(hash) is { } key && key.OwnerId == caller.UserId;
+            return await _grains.GetGrain<IApiKeyGrain>(keyId).VerifyAsync(hash) is { } key && key.OwnerId == caller.UserId
+                ? DateTimeOffset.MaxValue
+                : null;
         }
-        return false;
+        return null;
     }
 
     private static Caller CallerOf(HubCallerContext context)
@@ -220,14 +229,19 @@ internal sealed class StatusConnections
             string.IsNullOrEmpty(apiKey) ? null : SecretTokens.Hash(apiKey));
     }
 
-    /// <summary>Ends the connection when its session is revoked (logout, refresh-token reuse).</summary>
-    private sealed class SessionWatchSink(StatusConnection connection, string sessionId) : IStreamSink
+    /// <summary>Ends the connection when its session (logout, refresh-token reuse) or its API key is revoked.</summary>
+    private sealed class CredentialWatchSink(StatusConnection connection) : IStreamSink
     {
         public bool TryDeliver(StoredStreamEvent streamEvent)
         {
-            if (AccessEvents.RevokedSession(streamEvent) == sessionId)
+            var caller = connection.Caller;
+            if (caller.SessionId is { } sessionId && AccessEvents.RevokedSession(streamEvent) == sessionId)
             {
                 connection.Close("session ended", allowReconnect: false);
+            }
+            else if (caller.ApiKeyId is { } keyId && AccessEvents.RevokedApiKey(streamEvent) == keyId)
+            {
+                connection.Close("API key revoked", allowReconnect: false);
             }
             return true;
         }

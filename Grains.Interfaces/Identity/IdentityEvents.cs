@@ -4,6 +4,8 @@ namespace OrleansHub.Grains.Interfaces.Identity;
 public abstract record IdentityEvent
 {
     public const string SessionRevokedType = "session.revoked";
+
+    public const string ApiKeyRevokedType = "api_key.revoked";
 }
 
 /// <summary>
@@ -11,6 +13,12 @@ public abstract record IdentityEvent
 /// REST callers are refused already because every request checks the session grain.
 /// </summary>
 public sealed record SessionRevoked(string SessionId, string Reason) : IdentityEvent;
+
+/// <summary>
+/// One of the user's API keys was revoked. The hub closes the live connections made with it at once; REST
+/// callers are refused already because every request asks the key's grain.
+/// </summary>
+public sealed record ApiKeyRevoked(string ApiKeyId, string Name) : IdentityEvent;
 
 /// <summary>Why a session ended (<see cref="SessionRevoked.Reason"/>, <c>audit_logs.details.reason</c>).</summary>
 public static class RevocationReasons

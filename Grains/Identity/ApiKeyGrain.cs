@@ -1,6 +1,7 @@
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
 using OrleansHub.Runtime;
+using OrleansHub.Runtime.Streams;
 
 namespace OrleansHub.Grains.Identity;
 
@@ -38,11 +39,13 @@ public sealed class ApiKeyGrain(
         }
         var key = state.State.Revoke(IdentityClock.Now(clock));
         state.State = key;
-        await state.WriteStateAsync([],
-        [
-            IdentityIndex.RevokeApiKey(key),
-            AuditLog.Entry(key.RevokedAt!.Value, command.CallerId, AuditActions.ApiKeyRevoked, Target, command.Ip, new { name = key.Name }),
-        ]);
+        // The event on user:{id} lets the hub end the key's live connections.
+        await state.WriteStateAsync(
+            [new StreamEvent(new StreamId("user", key.OwnerId), IdentityEvent.ApiKeyRevokedType, new ApiKeyRevoked(key.Id, key.Name))],
+            [
+                IdentityIndex.RevokeApiKey(key),
+                AuditLog.Entry(key.RevokedAt!.Value, command.CallerId, AuditActions.ApiKeyRevoked, Target, command.Ip, new { name = key.Name }),
+            ]);
         return true;
     }
 

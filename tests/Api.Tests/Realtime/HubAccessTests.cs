@@ -133,13 +133,7 @@ public sealed class HubAccessTests(RealtimeFixture api) : IClassFixture<Realtime
     {
         var owner = await api.RegisterAsync();
         var workspace = await api.CreateWorkspaceAsync(owner);
-        string key;
-        using (var client = api.As(owner))
-        using (var created = await client.PostJsonAsync("/api/v1/api-keys", new { name = "hub" }))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            key = (await created.ReadJsonAsync()).GetProperty("key").GetString()!;
-        }
+        var (_, key) = await CreateApiKeyAsync(owner);
 
         await using var hub = await HubTestClient.ConnectAsync(api.Server, apiKey: key);
         var lastSeq = await hub.SubscribeAsync($"workspace:{workspace}");
@@ -147,6 +141,35 @@ public sealed class HubAccessTests(RealtimeFixture api) : IClassFixture<Realtime
 
         var update = Assert.Single(await hub.EventsUntilAsync(e => e.Stream == $"workspace:{workspace}"));
         Assert.Equal(lastSeq + 1, update.Seq);
+    }
+
+    [Fact]
+    public async Task RevokingAnApiKeyClosesTheConnectionsMadeWithItAtOnce()
+    {
+        // The fixture's credential re-check runs once a day, so only the revocation event can close it here.
+        var owner = await api.RegisterAsync();
+        var (keyId, key) = await CreateApiKeyAsync(owner);
+        var (_, otherKey) = await CreateApiKeyAsync(owner);
+        await using var keyHub = await HubTestClient.ConnectAsync(api.Server, apiKey: key);
+        await using var otherKeyHub = await HubTestClient.ConnectAsync(api.Server, apiKey: otherKey);
+        await using var ownerHub = await api.ConnectAsync(owner);
+
+        using (var client = api.As(owner))
+        using (var revoked = await client.DeleteAsync($"/api/v1/api-keys/{keyId}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        var close = await keyHub.Closed.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(close.AllowReconnect);
+        // The owner's other connections see the event on user:{id} and stay.
+        var revocation = Assert.Single(await ownerHub.EventsUntilAsync(e => e.Type == "api_key.revoked"));
+        Assert.Equal((keyId, "hub"), (revocation.Data.GetProperty("api_key_id").GetString(), revocation.Data.GetProperty("name").GetString()));
+        await otherKeyHub.UnsubscribeAsync("nosuchkind:1"); // a round trip after the event: the close would have come first
+        Assert.False(otherKeyHub.Closed.IsCompleted);
+        Assert.False(ownerHub.Closed.IsCompleted);
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => HubTestClient.ConnectAsync(api.Server, apiKey: key));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Theory]
@@ -199,6 +222,15 @@ public sealed class HubAccessTests(RealtimeFixture api) : IClassFixture<Realtime
         Assert.Contains("/hubs/status", line, StringComparison.Ordinal);
         Assert.Contains("access_token=[redacted]", line, StringComparison.Ordinal);
         Assert.DoesNotContain(user.AccessToken, ConsoleCapture.Text, StringComparison.Ordinal);
+    }
+
+    private async Task<(string Id, string Key)> CreateApiKeyAsync(SignedInUser owner)
+    {
+        using var client = api.As(owner);
+        using var created = await client.PostJsonAsync("/api/v1/api-keys", new { name = "hub" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.ReadJsonAsync();
+        return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
     }
 
     private async Task<System.Text.Json.JsonElement> LoginAsync(SignedInUser user)
