@@ -13,6 +13,10 @@ namespace OrleansHub.Runtime.Persistence;
 /// The grouping is done here, not in SQL: the statement gets each stream once with its count, and each event
 /// with how many events of its stream follow it in the transaction, so an event's seq is its stream's new
 /// last seq minus that number. The statement returns only the new last seq per stream.
+///
+/// An event whose write gave another stream the same data object is stored without data, pointing at that
+/// event (its source: stream and the same "how many follow" number, so its seq is found the same way); the
+/// source is marked shared (docs/runtime.md, "Shared event data").
 /// </summary>
 internal sealed class EventAppend
 {
@@ -26,11 +30,13 @@ internal sealed class EventAppend
             ON CONFLICT (id) DO UPDATE SET last_seq = st.last_seq + excluded.last_seq
             RETURNING st.id, st.last_seq),
         inserted AS (
-            INSERT INTO stream_events (stream_id, seq, type, data, created_at)
-            SELECT e.stream, b.last_seq - e.after, e.type, e.data, e.created_at
-            FROM unnest($3::text[], $4::bigint[], $5::text[], $6::jsonb[], $7::timestamptz[])
-                AS e(stream, after, type, data, created_at)
-            JOIN bumped b ON b.id = e.stream)
+            INSERT INTO stream_events (stream_id, seq, type, data, created_at, source_stream, source_seq, shared)
+            SELECT e.stream, b.last_seq - e.after, e.type, e.data, e.created_at,
+                e.source_stream, sb.last_seq - e.source_after, e.shared
+            FROM unnest($3::text[], $4::bigint[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::text[], $9::bigint[], $10::boolean[])
+                AS e(stream, after, type, data, created_at, source_stream, source_after, shared)
+            JOIN bumped b ON b.id = e.stream
+            LEFT JOIN bumped sb ON sb.id = e.source_stream)
         SELECT id AS {ResultColumn}, last_seq FROM bumped
         """;
 
@@ -64,12 +70,13 @@ internal sealed class EventAppend
         }
         var streams = new string[count];
         var types = new string[count];
-        var data = new string[count];
+        var data = new string?[count];
+        var sources = new int[count];
         var createdAt = new DateTimeOffset[count];
         var at = 0;
         foreach (var write in writes)
         {
-            write.CopyEventsTo(streams, types, data, createdAt, at);
+            write.CopyEventsTo(streams, types, data, sources, createdAt, at);
             at += write.Streams.Count;
         }
 
@@ -81,6 +88,18 @@ internal sealed class EventAppend
             perStream.TryGetValue(streams[i], out var later);
             after[i] = later;
             perStream[streams[i]] = later + 1;
+        }
+        var sourceStreams = new string?[count];
+        var sourceAfter = new long?[count];
+        var shared = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (sources[i] >= 0)
+            {
+                sourceStreams[i] = streams[sources[i]];
+                sourceAfter[i] = after[sources[i]];
+                shared[sources[i]] = true;
+            }
         }
         var distinct = new string[perStream.Count];
         var counts = new long[perStream.Count];
@@ -99,6 +118,9 @@ internal sealed class EventAppend
         append.Parameters.Add(new() { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         append.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         append.Parameters.Add(new() { Value = createdAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        append.Parameters.Add(new() { Value = sourceStreams, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        append.Parameters.Add(new() { Value = sourceAfter, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        append.Parameters.Add(new() { Value = shared, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
         batch.BatchCommands.Add(append);
         return new EventAppend(streams, after, perStream.Count);
     }

@@ -23,6 +23,7 @@ internal sealed class StateWrite
     private readonly string[] _streams;
     private readonly string[] _types;
     private readonly string[] _data;
+    private readonly int[] _source;
     private readonly DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
     private readonly TaskCompletionSource<WriteResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -39,11 +40,15 @@ internal sealed class StateWrite
         _streams = new string[events.Count];
         _types = new string[events.Count];
         _data = new string[events.Count];
+        _source = new int[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
             _streams[i] = events[i].Stream.ToString();
             _types[i] = events[i].Type;
-            _data[i] = JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json);
+            _source[i] = SourceOf(events, i);
+            _data[i] = _source[i] < 0
+                ? JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json)
+                : _data[_source[i]];
         }
     }
 
@@ -52,13 +57,35 @@ internal sealed class StateWrite
     /// <summary>The stream of each of this write's events.</summary>
     public IReadOnlyList<string> Streams => _streams;
 
-    /// <summary>Copies this write's events into the transaction's <see cref="EventAppend"/> arrays at <paramref name="at"/>.</summary>
-    public void CopyEventsTo(string[] streams, string[] types, string[] data, DateTimeOffset[] createdAt, int at)
+    /// <summary>
+    /// Copies this write's events into the transaction's <see cref="EventAppend"/> arrays at <paramref name="at"/>.
+    /// An event that shares its data with an earlier one of the write gets no data, and that event's index in
+    /// <paramref name="sources"/> (-1 for the others).
+    /// </summary>
+    public void CopyEventsTo(string[] streams, string[] types, string?[] data, int[] sources, DateTimeOffset[] createdAt, int at)
     {
         _streams.CopyTo(streams, at);
         _types.CopyTo(types, at);
-        _data.CopyTo(data, at);
+        for (var i = 0; i < _source.Length; i++)
+        {
+            data[at + i] = _source[i] < 0 ? _data[i] : null;
+            sources[at + i] = _source[i] < 0 ? -1 : at + _source[i];
+        }
         Array.Fill(createdAt, _createdAt, at, _streams.Length);
+    }
+
+    // The first earlier event with the very same data object (a grain publishing one event to several streams
+    // passes one object), or -1: its JSON is serialized and stored once.
+    private static int SourceOf(IReadOnlyList<StreamEvent> events, int i)
+    {
+        for (var j = 0; j < i; j++)
+        {
+            if (ReferenceEquals(events[j].Data, events[i].Data))
+            {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /// <summary>The state row this write stores, for the transaction's <see cref="StateRows"/> statement.</summary>

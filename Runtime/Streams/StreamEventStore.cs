@@ -9,8 +9,14 @@ public sealed class StreamEventStore(NpgsqlDataSource database)
     public async Task<IReadOnlyList<StoredStreamEvent>> ReadAsync(
         StreamId stream, long afterSeq, int limit, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(
-            "SELECT seq, type, data::text, created_at FROM stream_events WHERE stream_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        // An event stored without data shares its source's (docs/runtime.md, "Shared event data").
+        await using var command = database.CreateCommand("""
+            SELECT e.seq, e.type, coalesce(e.data, s.data)::text, e.created_at
+            FROM stream_events e
+            LEFT JOIN stream_events s ON e.data IS NULL AND s.stream_id = e.source_stream AND s.seq = e.source_seq
+            WHERE e.stream_id = $1 AND e.seq > $2
+            ORDER BY e.seq LIMIT $3
+            """);
         command.Parameters.Add(new() { Value = stream.ToString() });
         command.Parameters.Add(new() { Value = afterSeq });
         command.Parameters.Add(new() { Value = limit });

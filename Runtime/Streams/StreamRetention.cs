@@ -39,8 +39,12 @@ internal sealed class StreamRetention(NpgsqlDataSource database, IOptions<GrainR
         byAge.Parameters.Add(new() { Value = (long)options.Value.StreamRetentionAge.TotalMilliseconds });
         // Only streams that ever exceeded the count can have events to trim: the filter on streams lets the
         // planner visit just those streams' oldest events by primary key instead of joining the whole table.
-        var byCount = new NpgsqlBatchCommand(
-            "DELETE FROM stream_events e USING streams s WHERE s.last_seq > $1 AND e.stream_id = s.id AND e.seq <= s.last_seq - $1");
+        // A shared event (other streams' events hold no data of their own, only a pointer to it) stays for the
+        // age rule, which deletes it together with them: they all have its created_at.
+        var byCount = new NpgsqlBatchCommand("""
+            DELETE FROM stream_events e USING streams s
+            WHERE s.last_seq > $1 AND e.stream_id = s.id AND e.seq <= s.last_seq - $1 AND NOT e.shared
+            """);
         byCount.Parameters.Add(new() { Value = (long)options.Value.StreamRetentionCount });
         batch.BatchCommands.Add(byAge);
         batch.BatchCommands.Add(byCount);

@@ -89,7 +89,12 @@ public static class OrderFlows
     public static async Task<List<StoredEvent>> EventsAsync(this ApiFactory factory, string stream)
     {
         var database = factory.Services.GetRequiredService<NpgsqlDataSource>();
-        await using var command = database.CreateCommand("SELECT seq, type, data::text FROM stream_events WHERE stream_id = $1 ORDER BY seq");
+        // As the runtime reads it: an event stored without data shares its source's (docs/runtime.md).
+        await using var command = database.CreateCommand("""
+            SELECT e.seq, e.type, coalesce(e.data, s.data)::text FROM stream_events e
+            LEFT JOIN stream_events s ON s.stream_id = e.source_stream AND s.seq = e.source_seq
+            WHERE e.stream_id = $1 ORDER BY e.seq
+            """);
         command.Parameters.Add(new() { Value = stream });
         await using var reader = await command.ExecuteReaderAsync();
         var events = new List<StoredEvent>();

@@ -20,6 +20,17 @@ public sealed class RecordingSink(int capacity = int.MaxValue) : IStreamSink
         }
     }
 
+    public IReadOnlyList<StoredStreamEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
     public Task<StreamCloseReason> ClosedReason => _closed.Task;
 
     public bool TryDeliver(StoredStreamEvent streamEvent)
