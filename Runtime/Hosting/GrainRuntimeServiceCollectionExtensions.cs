@@ -45,6 +45,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<LocalGrainCallInvoker>();
         services.AddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<LocalGrainCallInvoker>());
         services.AddSingleton<IGrainFactory, GrainFactory>();
+        services.AddSingleton<StorageMetrics>();
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<GrainStateStore>();
         services.AddSingleton<PersistentStateFactory>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -25,15 +26,18 @@ namespace OrleansHub.Runtime.Persistence;
 internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _database;
+    private readonly StorageMetrics _metrics;
     private readonly int _batchSize;
     private readonly Channel<StateWrite> _queue = Channel.CreateUnbounded<StateWrite>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Task[] _loops;
     private long _rolledBackBatches;
     private long _sharedCommits;
 
-    public GroupCommitWriter(NpgsqlDataSource database, IOptions<GrainRuntimeOptions> options)
+    public GroupCommitWriter(NpgsqlDataSource database, IOptions<GrainRuntimeOptions> options, StorageMetrics metrics)
     {
         _database = database;
+        _metrics = metrics;
+        metrics.ObserveQueue(() => Queued);
         _batchSize = options.Value.WriteBatchSize;
         _loops = new Task[options.Value.WriteConnections];
         for (var i = 0; i < _loops.Length; i++)
@@ -126,6 +130,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         {
             // Rolled back as a whole; find out which write it was by running each on its own.
             Interlocked.Increment(ref _rolledBackBatches);
+            _metrics.RolledBack();
             await Task.WhenAll(writes.Select(RunAloneAsync)).ConfigureAwait(false);
             return;
         }
@@ -146,13 +151,30 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Runs the writes as one transaction (<see cref="SendAsync"/>), counted and timed (<see cref="StorageMetrics"/>).</summary>
+    private async Task<long[]> ExecuteAsync(IReadOnlyList<StateWrite> writes)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var seqs = await SendAsync(writes).ConfigureAwait(false);
+            _metrics.Committed(writes.Count, Stopwatch.GetElapsedTime(started));
+            return seqs;
+        }
+        catch
+        {
+            _metrics.Failed(Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
     /// <summary>
     /// Runs the writes as one implicit transaction: their state rows (<see cref="StateRows"/>), each write's index
     /// updates in order, then all their events (<see cref="EventAppend"/>). Returns the seq of every event, in
     /// write order. Every result set is read to the end and the reader closed before returning, so a failure
     /// anywhere, the commit included, surfaces here before any caller is told its write committed.
     /// </summary>
-    private async Task<long[]> ExecuteAsync(IReadOnlyList<StateWrite> writes)
+    private async Task<long[]> SendAsync(IReadOnlyList<StateWrite> writes)
     {
         await using var batch = _database.CreateBatch();
         StateRows.AddTo(batch, writes);

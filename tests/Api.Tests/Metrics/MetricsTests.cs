@@ -83,6 +83,25 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task GroupCommitsAreCountedAndTimed()
+    {
+        using var client = api.CreateClient();
+        var before = await ScrapeAsync(client);
+
+        await client.RegisterAsync(); // writes the user's and the session's state
+
+        var after = await ScrapeAsync(client);
+        var commits = after.Sum("orleanshub_storage_commits_total") - before.Sum("orleanshub_storage_commits_total");
+        var writes = after.Sum("orleanshub_storage_writes_total") - before.Sum("orleanshub_storage_writes_total");
+        Assert.True(commits >= 1, "no commit counted");
+        Assert.True(writes >= Math.Max(2, commits), $"{writes} writes in {commits} commits");
+        Assert.Equal("histogram", after.Types["orleanshub_storage_commit_duration_seconds"]);
+        Assert.True(after.Sum("orleanshub_storage_commit_duration_seconds_count") - before.Sum("orleanshub_storage_commit_duration_seconds_count") >= commits);
+        Assert.Equal("gauge", after.Types["orleanshub_storage_write_queue"]);
+        Assert.Equal("counter", after.Types["orleanshub_storage_rollbacks_total"]);
+    }
+
+    [Fact]
     public async Task HubConnectionsAreCountedWhileOpen()
     {
         using var client = api.CreateClient();
