@@ -11,6 +11,9 @@ namespace OrleansHub.Api.Realtime;
 /// </summary>
 internal sealed class StatusConnection
 {
+    // Timers take at most ~49 days; a session may last longer.
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(30);
+
     private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<StreamId, ConnectionStreamSink> _sinks = [];
     private readonly Lock _lock = new();
@@ -19,9 +22,6 @@ internal sealed class StatusConnection
     private readonly ISingleClientProxy _client;
     private readonly int _capacity;
     private readonly ILogger _log;
-    // Timers take at most ~49 days; a session may last longer.
-    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(30);
-
     private int _liveQueued;
     private int _closed;
 
