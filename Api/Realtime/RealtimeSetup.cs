@@ -22,6 +22,7 @@ public static class RealtimeSetup
         services.AddSignalR()
             .AddJsonProtocol(options => options.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
+        services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<StatusConnections>();
         services.AddHostedService<AccessRecheckService>();
         services.AddSingleton<IStreamAccessPolicy, WorkspaceStreamAccess>();

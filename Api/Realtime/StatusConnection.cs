@@ -22,11 +22,14 @@ internal sealed class StatusConnection
     private readonly ISingleClientProxy _client;
     private readonly int _capacity;
     private readonly ILogger _log;
+    private readonly RealtimeMetrics _metrics;
     private int _liveQueued;
     private int _closed;
 
-    public StatusConnection(HubCallerContext context, ISingleClientProxy client, Caller caller, int capacity, ILogger log)
+    public StatusConnection(
+        HubCallerContext context, ISingleClientProxy client, Caller caller, int capacity, ILogger log, RealtimeMetrics metrics)
     {
+        _metrics = metrics;
         _context = context;
         _client = client;
         Caller = caller;
@@ -64,7 +67,7 @@ internal sealed class StatusConnection
                 {
                     await Task.Delay(left < MaxTimerWait ? left : MaxTimerWait, clock, stopping);
                 }
-                Close("credentials expired", allowReconnect: false);
+                Close(CloseReasons.CredentialsExpired, allowReconnect: false);
             }
             catch (OperationCanceledException)
             {
@@ -161,7 +164,7 @@ internal sealed class StatusConnection
             RealtimeLog.Overflow(_log, Id, UserId, Volatile.Read(ref _liveQueued));
         }
         // Overflow: the client resumes by seq on a new connection. Shutdown: it reconnects to another node.
-        Close(reason == StreamCloseReason.Overflow ? "overflow" : "shutdown", allowReconnect: true);
+        Close(reason == StreamCloseReason.Overflow ? CloseReasons.Overflow : CloseReasons.Shutdown, allowReconnect: true);
     }
 
     /// <summary>
@@ -175,6 +178,7 @@ internal sealed class StatusConnection
             return;
         }
         RealtimeLog.Closed(_log, Id, reason);
+        _metrics.Closed(reason);
         _outbox.Writer.TryComplete();
         if (allowReconnect && _context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
         {
@@ -228,6 +232,7 @@ internal sealed class StatusConnection
                         if (!item.Sink!.Ended)
                         {
                             await _client.SendAsync(StatusClientMethods.Event, StatusEvent.From(streamEvent), cancellationToken);
+                            _metrics.Sent();
                         }
                     }
                     else if (item.Ended is { } ended)
@@ -243,7 +248,7 @@ internal sealed class StatusConnection
         catch (Exception exception)
         {
             RealtimeLog.SendFailed(_log, Id, exception);
-            Close("send failed", allowReconnect: true);
+            Close(CloseReasons.SendFailed, allowReconnect: true);
         }
     }
 

@@ -27,6 +27,7 @@ internal sealed class StatusConnections
     private readonly ILogger _log;
     private readonly WorkspaceAccessWatch _watch;
     private readonly TimeProvider _clock;
+    private readonly RealtimeMetrics _metrics;
 
     public StatusConnections(
         IHubContext<StatusHub> hub,
@@ -35,9 +36,11 @@ internal sealed class StatusConnections
         IEnumerable<IStreamAccessPolicy> policies,
         IOptions<RealtimeOptions> options,
         TimeProvider clock,
+        RealtimeMetrics metrics,
         ILogger<StatusHub> log)
     {
         _clock = clock;
+        _metrics = metrics;
         _hub = hub;
         _streams = streams;
         _grains = grains;
@@ -53,7 +56,7 @@ internal sealed class StatusConnections
     public async Task ConnectAsync(HubCallerContext context)
     {
         var caller = CallerOf(context);
-        var connection = new StatusConnection(context, _hub.Clients.Client(context.ConnectionId), caller, _options.ConnectionBufferSize, _log);
+        var connection = new StatusConnection(context, _hub.Clients.Client(context.ConnectionId), caller, _options.ConnectionBufferSize, _log, _metrics);
         _connections[connection.Id] = connection;
         connection.StartPump();
         try
@@ -64,7 +67,7 @@ internal sealed class StatusConnections
             // A logout or revocation just before the watch began is not in it: the session or key itself says.
             if (await CredentialsValidUntilAsync(caller) is not { } validUntil)
             {
-                connection.Close("credentials no longer valid", allowReconnect: false);
+                connection.Close(CloseReasons.CredentialsInvalid, allowReconnect: false);
                 return;
             }
             if (validUntil != DateTimeOffset.MaxValue)
@@ -126,7 +129,7 @@ internal sealed class StatusConnections
             }
             if (await CredentialsValidUntilAsync(connection.Caller) is null)
             {
-                connection.Close("credentials no longer valid", allowReconnect: false);
+                connection.Close(CloseReasons.CredentialsInvalid, allowReconnect: false);
                 continue;
             }
             foreach (var sink in connection.Sinks)
@@ -237,11 +240,11 @@ internal sealed class StatusConnections
             var caller = connection.Caller;
             if (caller.SessionId is { } sessionId && AccessEvents.RevokedSession(streamEvent) == sessionId)
             {
-                connection.Close("session ended", allowReconnect: false);
+                connection.Close(CloseReasons.SessionEnded, allowReconnect: false);
             }
             else if (caller.ApiKeyId is { } keyId && AccessEvents.RevokedApiKey(streamEvent) == keyId)
             {
-                connection.Close("API key revoked", allowReconnect: false);
+                connection.Close(CloseReasons.ApiKeyRevoked, allowReconnect: false);
             }
             return true;
         }

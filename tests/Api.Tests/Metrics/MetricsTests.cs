@@ -122,6 +122,33 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task HubEventsSentAndConnectionsClosedByTheServerAreCounted()
+    {
+        using var client = api.CreateClient();
+        var user = await client.RegisterAsync();
+        using var owner = api.CreateClient().WithBearer(user.AccessToken);
+        string workspace;
+        using (var created = await owner.PostJsonAsync("/api/v1/workspaces", new { name = "metrics" }))
+        {
+            workspace = (await created.ReadJsonAsync()).GetProperty("id").GetString()!;
+        }
+        await using var hub = await HubTestClient.ConnectAsync(api.Factory.ClientOptions.BaseAddress, accessToken: user.AccessToken);
+        await hub.SubscribeAsync($"workspace:{workspace}");
+        var before = await ScrapeAsync(client);
+
+        (await owner.PutJsonAsync($"/api/v1/workspaces/{workspace}", new { name = "renamed" })).Dispose();
+        await hub.EventsUntilAsync(e => e.Stream == $"workspace:{workspace}");
+        (await owner.PostAsync("/api/v1/auth/logout", null)).Dispose();
+        await hub.Closed.WaitAsync(Deadline);
+
+        var after = await ScrapeUntilAsync(client, scrape =>
+            scrape.Sum("orleanshub_hub_connections_closed_total", ("reason", "session_ended")) > before.Sum("orleanshub_hub_connections_closed_total", ("reason", "session_ended")));
+        Assert.True(after.Sum("orleanshub_hub_events_sent_total") > before.Sum("orleanshub_hub_events_sent_total"), "no event counted");
+        Assert.Equal("counter", after.Types["orleanshub_hub_events_sent_total"]);
+        Assert.Equal(0, after.Sum("orleanshub_hub_connections_closed_total", ("reason", "overflow")) - before.Sum("orleanshub_hub_connections_closed_total", ("reason", "overflow")));
+    }
+
+    [Fact]
     public async Task ProcessMemoryAndGarbageCollectionAreExposed()
     {
         using var client = api.CreateClient();
