@@ -40,12 +40,11 @@ internal sealed class StateWrite
         _streams = new string[events.Count];
         _types = new string[events.Count];
         _data = new string[events.Count];
-        _source = new int[events.Count];
+        _source = SourcesOf(events);
         for (var i = 0; i < events.Count; i++)
         {
             _streams[i] = events[i].Stream.ToString();
             _types[i] = events[i].Type;
-            _source[i] = SourceOf(events, i);
             _data[i] = _source[i] < 0
                 ? JsonSerializer.Serialize(events[i].Data, events[i].Data.GetType(), json)
                 : _data[_source[i]];
@@ -74,18 +73,35 @@ internal sealed class StateWrite
         Array.Fill(createdAt, _createdAt, at, _streams.Length);
     }
 
-    // The first earlier event with the very same data object (a grain publishing one event to several streams
-    // passes one object), or -1: its JSON is serialized and stored once.
-    private static int SourceOf(IReadOnlyList<StreamEvent> events, int i)
+    // Per event, the first earlier event with the very same data object (a grain publishing one event to several
+    // streams passes one object), or -1: its JSON is serialized and stored once. The usual write has one or two
+    // events and compares them pairwise; a larger one (a batch of log lines) looks them up by reference, so the
+    // cost stays linear.
+    private static int[] SourcesOf(IReadOnlyList<StreamEvent> events)
     {
-        for (var j = 0; j < i; j++)
+        var sources = new int[events.Count];
+        var firsts = events.Count > 8 ? new Dictionary<object, int>(events.Count, ReferenceEqualityComparer.Instance) : null;
+        for (var i = 0; i < events.Count; i++)
         {
-            if (ReferenceEquals(events[j].Data, events[i].Data))
+            sources[i] = -1;
+            if (firsts is not null)
             {
-                return j;
+                if (!firsts.TryAdd(events[i].Data, i))
+                {
+                    sources[i] = firsts[events[i].Data];
+                }
+                continue;
+            }
+            for (var j = 0; j < i; j++)
+            {
+                if (ReferenceEquals(events[j].Data, events[i].Data))
+                {
+                    sources[i] = j;
+                    break;
+                }
             }
         }
-        return -1;
+        return sources;
     }
 
     /// <summary>The state row this write stores, for the transaction's <see cref="StateRows"/> statement.</summary>
