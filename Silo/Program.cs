@@ -1,10 +1,8 @@
-// The silo host: PostgreSQL (embedded unless ConnectionStrings:Hub is set), the grain runtime and
-// the co-hosted API. It only wires and owns the process lifetime; behaviour lives in Runtime/,
-// Grains/ and Api/.
+// The silo host: PostgreSQL (embedded unless ConnectionStrings:Hub is set), an Orleans silo with the
+// outbox on that database, and the co-hosted API. It only wires and owns the process lifetime; behaviour
+// lives in Outbox/, Grains/ and Api/.
 using OrleansHub.Api;
 using OrleansHub.Grains;
-using OrleansHub.Grains.Identity;
-using OrleansHub.Runtime.Hosting;
 using OrleansHub.Silo.Hosting;
 using OrleansHub.Silo.Logging;
 using Serilog;
@@ -27,12 +25,10 @@ try
     builder.UseLoopbackByDefault();
     builder.Services.AddSiloOptions();
 
-    // Before the runtime, so an embedded server starts first and stops last.
+    // Before the silo, so an embedded server starts first and stops last.
     var connectionString = builder.AddSiloDatabase();
     builder.AddSigningKey(log);
-    builder.Services.AddGrainRuntime(connectionString)
-        .AddGrains(typeof(UserGrain).Assembly)
-        .AddMigrations(typeof(UserGrain).Assembly);
+    builder.AddOrleansSilo(connectionString);
     builder.Services.AddHubGrains();
     builder.Services.AddHubApi();
 

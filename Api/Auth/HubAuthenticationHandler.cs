@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Auth;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using OrleansHub.Runtime.Hosting;
+using OrleansHub.Outbox.Hosting;
 
 namespace OrleansHub.Api.Health;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Identity;
 

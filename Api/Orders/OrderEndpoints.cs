@@ -7,7 +7,7 @@ using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Orders;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Orders;
 
@@ -63,8 +63,9 @@ internal static class OrderEndpoints
         }
         // With a key the order may exist already (a retry), so its state is read; a minted id cannot have any.
         var id = key is null ? OrderIds.New() : OrderIds.ForIdempotencyKey(customerId, key);
-        var order = key is null ? grains.GetNewGrain<IOrderGrain>(id) : grains.GetGrain<IOrderGrain>(id);
-        var view = await order.CreateAsync(body.ToCommand(customerId, key));
+        var order = grains.GetGrain<IOrderGrain>(id);
+        var command = body.ToCommand(customerId, key);
+        var view = key is null ? await order.CallAsNewAsync(g => g.CreateAsync(command)) : await order.CreateAsync(command);
         return TypedResults.Created($"/api/v1/orders/{id}", view);
     }
 

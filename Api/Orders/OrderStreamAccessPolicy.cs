@@ -1,6 +1,5 @@
 using OrleansHub.Api.Realtime;
 using OrleansHub.Grains.Interfaces.Orders;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Orders;
 

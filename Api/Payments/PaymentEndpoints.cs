@@ -5,7 +5,6 @@ using OrleansHub.Api.Auth;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Payments;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Payments;
 

@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
 using OrleansHub.Grains.Interfaces.Errors;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Problems;
 

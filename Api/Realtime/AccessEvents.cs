@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Api.Realtime;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Api.Realtime;
 

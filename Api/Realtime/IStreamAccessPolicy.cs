@@ -1,4 +1,3 @@
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Realtime;
 

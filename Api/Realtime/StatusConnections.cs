@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Realtime.Policies;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Api.Realtime;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Api.Realtime;
 

@@ -9,7 +9,7 @@ using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Orders;
 using OrleansHub.Grains.Interfaces.Stores;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Stores;
 
@@ -42,7 +42,7 @@ internal static class StoreEndpoints
     private static async Task<Created<StoreView>> CreateAsync(CreateStoreRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         var id = Ids.New();
-        var view = await grains.GetNewGrain<IStoreGrain>(id).CreateAsync(new CreateStore(caller.UserId(), body.Name ?? ""));
+        var view = await grains.GetGrain<IStoreGrain>(id).CallAsNewAsync(g => g.CreateAsync(new CreateStore(caller.UserId(), body.Name ?? "")));
         return TypedResults.Created($"/api/v1/stores/{id}/menu", view);
     }
 

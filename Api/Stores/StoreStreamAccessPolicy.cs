@@ -1,6 +1,5 @@
 using OrleansHub.Api.Realtime;
 using OrleansHub.Grains.Interfaces.Stores;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Stores;
 

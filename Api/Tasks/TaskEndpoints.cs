@@ -9,8 +9,9 @@ using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Tasks;
 
@@ -41,7 +42,7 @@ internal static class TaskEndpoints
             throw new ValidationException("workspace_id", "Required: the id of a workspace you can edit.");
         }
         var id = Ids.New("N");
-        var view = await grains.GetNewGrain<ITaskGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
+        var view = await grains.GetGrain<ITaskGrain>(id).CallAsNewAsync(g => g.CreateAsync(body.ToCommand(caller.UserId())));
         return TypedResults.Created($"/api/v1/tasks/{id}", view);
     }
 

@@ -8,7 +8,7 @@ using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Workspaces;
 
@@ -36,7 +36,7 @@ internal static class WorkspaceEndpoints
         CreateWorkspaceRequest body, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
     {
         var id = Ids.New();
-        var view = await grains.GetNewGrain<IWorkspaceGrain>(id).CreateAsync(body.ToCommand(caller.UserId()));
+        var view = await grains.GetGrain<IWorkspaceGrain>(id).CallAsNewAsync(g => g.CreateAsync(body.ToCommand(caller.UserId())));
         return TypedResults.Created($"/api/v1/workspaces/{id}", view);
     }
 

@@ -1,5 +1,5 @@
+using OrleansHub.Outbox.Storage;
 using System.Text.Json;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Grains.Interfaces.Identity;
 

@@ -84,6 +84,7 @@ public static class PasswordHasher
     }
 }
 
+[GenerateSerializer, Alias("OrleansHub.PasswordCheck")]
 public enum PasswordCheck
 {
     Failed,

@@ -37,39 +37,43 @@ public static class OrderRoles
 }
 
 /// <summary>One line of an order, priced from the menu when the order was placed.</summary>
-public sealed record OrderItemView(string MenuItemId, string Name, int Quantity, long UnitPrice, long LineTotal);
+[GenerateSerializer, Immutable, Alias("OrleansHub.OrderItemView")]
+public sealed record OrderItemView([property: Id(0)] string MenuItemId, [property: Id(1)] string Name, [property: Id(2)] int Quantity, [property: Id(3)] long UnitPrice, [property: Id(4)] long LineTotal);
 
 /// <summary>
 /// An order as clients see it (API.md "Order"). Amounts are integers in the currency's minor unit.
 /// <c>StatusReason</c> says why an order was rejected or cancelled; null otherwise.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansHub.OrderView")]
 public sealed record OrderView(
-    string Id,
-    string OrderNumber,
-    string StoreId,
-    string CustomerId,
-    string? TableNumber,
-    ImmutableArray<OrderItemView> Items,
-    long TotalAmount,
-    string Status,
-    string PaymentStatus,
-    DateTimeOffset? EstimatedReadyAt,
-    string? SpecialRequests,
-    string? StatusReason,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string OrderNumber,
+    [property: Id(2)] string StoreId,
+    [property: Id(3)] string CustomerId,
+    [property: Id(4)] string? TableNumber,
+    [property: Id(5)] ImmutableArray<OrderItemView> Items,
+    [property: Id(6)] long TotalAmount,
+    [property: Id(7)] string Status,
+    [property: Id(8)] string PaymentStatus,
+    [property: Id(9)] DateTimeOffset? EstimatedReadyAt,
+    [property: Id(10)] string? SpecialRequests,
+    [property: Id(11)] string? StatusReason,
+    [property: Id(12)] DateTimeOffset CreatedAt,
+    [property: Id(13)] DateTimeOffset UpdatedAt);
 
 /// <summary>What the customer asked for: menu item ids and quantities, never prices.</summary>
-public sealed record OrderLineRequest(string MenuItemId, int Quantity);
+[GenerateSerializer, Immutable, Alias("OrleansHub.OrderLineRequest")]
+public sealed record OrderLineRequest([property: Id(0)] string MenuItemId, [property: Id(1)] int Quantity);
 
 /// <summary>
 /// A new order. <c>IdempotencyKey</c> is the client's <c>Idempotency-Key</c> header (the caller derives the
 /// order id from it, so duplicates reach the same grain); null when none was sent.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("OrleansHub.CreateOrder")]
 public sealed record CreateOrder(
-    string CustomerId,
-    string StoreId,
-    string? TableNumber,
-    ImmutableArray<OrderLineRequest> Items,
-    string? SpecialRequests,
-    string? IdempotencyKey);
+    [property: Id(0)] string CustomerId,
+    [property: Id(1)] string StoreId,
+    [property: Id(2)] string? TableNumber,
+    [property: Id(3)] ImmutableArray<OrderLineRequest> Items,
+    [property: Id(4)] string? SpecialRequests,
+    [property: Id(5)] string? IdempotencyKey);

@@ -27,34 +27,41 @@ public static class PaymentMethods
 }
 
 /// <summary>An initiated payment (API.md: <c>{payment_id, payment_key, amount, status, expires_at}</c>).</summary>
-public sealed record PaymentView(string PaymentId, string PaymentKey, long Amount, string Status, DateTimeOffset ExpiresAt);
+[GenerateSerializer, Immutable, Alias("OrleansHub.PaymentView")]
+public sealed record PaymentView([property: Id(0)] string PaymentId, [property: Id(1)] string PaymentKey, [property: Id(2)] long Amount, [property: Id(3)] string Status, [property: Id(4)] DateTimeOffset ExpiresAt);
 
 /// <summary>What the customer confirms: the payment key from initiation, and the amount they agreed to pay.</summary>
-public sealed record ConfirmPayment(string PaymentKey, long Amount);
+[GenerateSerializer, Immutable, Alias("OrleansHub.ConfirmPayment")]
+public sealed record ConfirmPayment([property: Id(0)] string PaymentKey, [property: Id(1)] long Amount);
 
 /// <summary>API.md: <c>{order_id, payment_status: "paid"}</c>.</summary>
-public sealed record PaymentConfirmation(string OrderId, string PaymentStatus);
+[GenerateSerializer, Immutable, Alias("OrleansHub.PaymentConfirmation")]
+public sealed record PaymentConfirmation([property: Id(0)] string OrderId, [property: Id(1)] string PaymentStatus);
 
 /// <summary>Data of an <c>order.payment</c> event.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansHub.PaymentEvent")]
 public sealed record PaymentEvent(
-    string OrderId,
-    string PaymentId,
-    string Status,
-    string PaymentStatus,
-    long Amount,
-    string Method,
-    string? FailureCode,
-    RefundView? Refund);
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string PaymentId,
+    [property: Id(2)] string Status,
+    [property: Id(3)] string PaymentStatus,
+    [property: Id(4)] long Amount,
+    [property: Id(5)] string Method,
+    [property: Id(6)] string? FailureCode,
+    [property: Id(7)] RefundView? Refund);
 
 /// <summary>
 /// A refund recorded when a paid order is rejected or cancelled. <see cref="Status"/> says whether the payment
 /// provider has cancelled the charge yet (<see cref="RefundStatuses"/>); <see cref="FailureCode"/> is the
 /// provider's code when it refused.
 /// </summary>
-public sealed record RefundView(long Amount, string Reason, DateTimeOffset RefundedAt)
+[GenerateSerializer, Immutable, Alias("OrleansHub.RefundView")]
+public sealed record RefundView([property: Id(0)] long Amount, [property: Id(1)] string Reason, [property: Id(2)] DateTimeOffset RefundedAt)
 {
+    [Id(3)]
     public string Status { get; init; } = RefundStatuses.Requested;
 
+    [Id(4)]
     public string? FailureCode { get; init; }
 }
 

@@ -1,14 +1,18 @@
+using Orleans.Concurrency;
 namespace OrleansHub.Grains.Interfaces.Tasks;
 
 /// <summary>The part of a task grain its workspace's queue talks to.</summary>
-public interface ITaskRunGrain : OrleansHub.Runtime.IGrainWithStringKey
+[Alias("OrleansHub.ITaskRunGrain")]
+public interface ITaskRunGrain : IGrainWithStringKey
 {
     /// <summary>The workspace gave this task a slot: start running it (idempotent).</summary>
-    [OrleansHub.Runtime.OneWay]
+    [OneWay]
+    [Alias("StartAsync")]
     Task StartAsync(string workspaceId);
 
     /// <summary>The workspace was deleted: cancel this task, queued or running.</summary>
-    [OrleansHub.Runtime.OneWay]
+    [OneWay]
+    [Alias("WorkspaceDeletedAsync")]
     Task WorkspaceDeletedAsync();
 }
 

@@ -2,37 +2,41 @@ using System.Collections.Immutable;
 
 namespace OrleansHub.Grains.Interfaces.Tasks;
 
-public sealed record TaskProgress(long Current, long Total, double Percentage, string? Message)
+[GenerateSerializer, Immutable, Alias("OrleansHub.TaskProgress")]
+public sealed record TaskProgress([property: Id(0)] long Current, [property: Id(1)] long Total, [property: Id(2)] double Percentage, [property: Id(3)] string? Message)
 {
     public static readonly TaskProgress None = new(0, 0, 0, null);
 }
 
 /// <summary>A task as clients see it (API.md "Task"). The environment is never shown: it may hold secrets.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansHub.TaskView")]
 public sealed record TaskView(
-    string Id,
-    string WorkspaceId,
-    string Type,
-    ImmutableArray<string> Command,
-    string? Image,
-    string Status,
-    int? ExitCode,
-    string? Error,
-    TaskProgress Progress,
-    string Priority,
-    int TimeoutSeconds,
-    string CreatedBy,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string WorkspaceId,
+    [property: Id(2)] string Type,
+    [property: Id(3)] ImmutableArray<string> Command,
+    [property: Id(4)] string? Image,
+    [property: Id(5)] string Status,
+    [property: Id(6)] int? ExitCode,
+    [property: Id(7)] string? Error,
+    [property: Id(8)] TaskProgress Progress,
+    [property: Id(9)] string Priority,
+    [property: Id(10)] int TimeoutSeconds,
+    [property: Id(11)] string CreatedBy,
+    [property: Id(12)] DateTimeOffset CreatedAt,
+    [property: Id(13)] DateTimeOffset? StartedAt,
+    [property: Id(14)] DateTimeOffset? CompletedAt);
 
+[GenerateSerializer, Immutable, Alias("OrleansHub.CreateTask")]
 public sealed record CreateTask(
-    string WorkspaceId,
-    string CreatedBy,
-    ImmutableArray<string> Command,
-    string? Image,
-    ImmutableDictionary<string, string> Environment,
-    int? TimeoutSeconds,
-    string Priority);
+    [property: Id(0)] string WorkspaceId,
+    [property: Id(1)] string CreatedBy,
+    [property: Id(2)] ImmutableArray<string> Command,
+    [property: Id(3)] string? Image,
+    [property: Id(4)] ImmutableDictionary<string, string> Environment,
+    [property: Id(5)] int? TimeoutSeconds,
+    [property: Id(6)] string Priority);
 
 /// <summary>One line of a task's output as stored on <c>task:{id}</c> (event type <c>task.log</c>).</summary>
-public sealed record TaskLogLine(string Stream, string Line);
+[GenerateSerializer, Immutable, Alias("OrleansHub.TaskLogLine")]
+public sealed record TaskLogLine([property: Id(0)] string Stream, [property: Id(1)] string Line);

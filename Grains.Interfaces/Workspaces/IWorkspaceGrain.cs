@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 namespace OrleansHub.Grains.Interfaces.Workspaces;
 
 /// <summary>
@@ -5,27 +6,35 @@ namespace OrleansHub.Grains.Interfaces.Workspaces;
 /// run. Key: the workspace id. Every change emits on <c>workspace:{id}</c>; list rows live in
 /// <c>workspaces</c> and <c>workspace_members</c>.
 /// </summary>
-public interface IWorkspaceGrain : OrleansHub.Runtime.IGrainWithStringKey
+[Alias("OrleansHub.IWorkspaceGrain")]
+public interface IWorkspaceGrain : IGrainWithStringKey
 {
     /// <summary>Creates the workspace owned by <c>command.OwnerId</c>; 409 if the id exists.</summary>
+    [Alias("CreateAsync")]
     Task<WorkspaceView> CreateAsync(CreateWorkspace command);
 
     /// <summary>The workspace as <paramref name="callerId"/> may see it; 404 for a non-member.</summary>
+    [Alias("GetAsync")]
     Task<WorkspaceView> GetAsync(string callerId);
 
     /// <summary>Owner or editor; 403 for a viewer.</summary>
+    [Alias("UpdateAsync")]
     Task<WorkspaceView> UpdateAsync(string callerId, UpdateWorkspace command);
 
     /// <summary>Owner only. Queued tasks are cancelled.</summary>
+    [Alias("DeleteAsync")]
     Task DeleteAsync(string callerId);
 
     /// <summary>Owner only; adds or changes a member's role (viewer or editor).</summary>
+    [Alias("SetMemberAsync")]
     Task<WorkspaceView> SetMemberAsync(string callerId, string userId, string role);
 
     /// <summary>Owner only; 404 if not a member.</summary>
+    [Alias("RemoveMemberAsync")]
     Task<WorkspaceView> RemoveMemberAsync(string callerId, string userId);
 
     /// <summary>The user's role here ("owner", "editor", "viewer"), or null: for access checks elsewhere.</summary>
+    [Alias("GetRoleAsync")]
     Task<string?> GetRoleAsync(string userId);
 
     /// <summary>
@@ -33,9 +42,11 @@ public interface IWorkspaceGrain : OrleansHub.Runtime.IGrainWithStringKey
     /// nothing: the task's write that follows stores its row, and with it the workspace view returned here
     /// as the <c>workspace.updated</c> event.
     /// </summary>
+    [Alias("EnqueueTaskAsync")]
     Task<WorkspaceView> EnqueueTaskAsync(QueuedTask task);
 
     /// <summary>A task left the queue or finished: frees its slot, updates stats, starts the next.</summary>
-    [OrleansHub.Runtime.OneWay]
+    [OneWay]
+    [Alias("TaskSettledAsync")]
     Task TaskSettledAsync(string taskId, string status);
 }

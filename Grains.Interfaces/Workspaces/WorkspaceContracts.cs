@@ -27,37 +27,43 @@ public static class WorkspaceStatuses
     public const string Archived = "archived";
 }
 
-public sealed record WorkspaceMember(string UserId, string Role);
+[GenerateSerializer, Immutable, Alias("OrleansHub.WorkspaceMember")]
+public sealed record WorkspaceMember([property: Id(0)] string UserId, [property: Id(1)] string Role);
 
-public sealed record WorkspaceStats(int TotalTasks, int RunningTasks, int SucceededTasks, int FailedTasks);
+[GenerateSerializer, Immutable, Alias("OrleansHub.WorkspaceStats")]
+public sealed record WorkspaceStats([property: Id(0)] int TotalTasks, [property: Id(1)] int RunningTasks, [property: Id(2)] int SucceededTasks, [property: Id(3)] int FailedTasks);
 
+[GenerateSerializer, Immutable, Alias("OrleansHub.WorkspaceView")]
 public sealed record WorkspaceView(
-    string Id,
-    string Name,
-    string? Description,
-    string OwnerId,
-    string Status,
-    ImmutableArray<string> Tags,
-    ImmutableDictionary<string, string> Metadata,
-    ImmutableArray<WorkspaceMember> Members,
-    WorkspaceStats Stats,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? Description,
+    [property: Id(3)] string OwnerId,
+    [property: Id(4)] string Status,
+    [property: Id(5)] ImmutableArray<string> Tags,
+    [property: Id(6)] ImmutableDictionary<string, string> Metadata,
+    [property: Id(7)] ImmutableArray<WorkspaceMember> Members,
+    [property: Id(8)] WorkspaceStats Stats,
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] DateTimeOffset UpdatedAt);
 
+[GenerateSerializer, Immutable, Alias("OrleansHub.CreateWorkspace")]
 public sealed record CreateWorkspace(
-    string OwnerId,
-    string Name,
-    string? Description,
-    ImmutableArray<string> Tags,
-    ImmutableDictionary<string, string> Metadata);
+    [property: Id(0)] string OwnerId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? Description,
+    [property: Id(3)] ImmutableArray<string> Tags,
+    [property: Id(4)] ImmutableDictionary<string, string> Metadata);
 
 /// <summary>Only the fields that are set change. <c>Status</c> archives or reactivates.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansHub.UpdateWorkspace")]
 public sealed record UpdateWorkspace(
-    string? Name,
-    string? Description,
-    ImmutableArray<string>? Tags,
-    ImmutableDictionary<string, string>? Metadata,
-    string? Status);
+    [property: Id(0)] string? Name,
+    [property: Id(1)] string? Description,
+    [property: Id(2)] ImmutableArray<string>? Tags,
+    [property: Id(3)] ImmutableDictionary<string, string>? Metadata,
+    [property: Id(4)] string? Status);
 
 /// <summary>A task waiting in its workspace's queue.</summary>
-public sealed record QueuedTask(string TaskId, string Priority, string CreatedBy);
+[GenerateSerializer, Immutable, Alias("OrleansHub.QueuedTask")]
+public sealed record QueuedTask([property: Id(0)] string TaskId, [property: Id(1)] string Priority, [property: Id(2)] string CreatedBy);

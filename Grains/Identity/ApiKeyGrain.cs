@@ -1,14 +1,14 @@
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.EventLog;
 
 namespace OrleansHub.Grains.Identity;
 
 /// <summary>An API key. Its activation answers every request made with the key.</summary>
 [GrainType("api-key")]
 public sealed class ApiKeyGrain(
-    [PersistentState("api-key")] IPersistentState<ApiKeyState> state,
+    [OutboxState("api-key")] IOutboxState<ApiKeyState> state,
     TimeProvider clock) : Grain, IApiKeyGrain
 {
     public async Task<ApiKeyView> CreateAsync(CreateApiKey command)
@@ -21,7 +21,7 @@ public sealed class ApiKeyGrain(
         {
             throw new ValidationException("role", $"Must be one of: {string.Join(", ", Roles.All)}.");
         }
-        var key = ApiKeyState.Create(GetPrimaryKeyString(), command, IdentityClock.Now(clock));
+        var key = ApiKeyState.Create(this.GetPrimaryKeyString(), command, IdentityClock.Now(clock));
         state.State = key;
         await state.WriteStateAsync([],
         [
@@ -52,5 +52,5 @@ public sealed class ApiKeyGrain(
     public Task<ApiKeyView?> VerifyAsync(string secretHash) =>
         Task.FromResult(state.State.Accepts(secretHash) ? state.State.ToView() : null);
 
-    private string Target => $"api_key:{GetPrimaryKeyString()}";
+    private string Target => $"api_key:{this.GetPrimaryKeyString()}";
 }

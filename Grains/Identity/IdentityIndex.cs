@@ -1,4 +1,4 @@
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Identity;
 

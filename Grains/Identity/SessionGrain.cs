@@ -1,7 +1,7 @@
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.EventLog;
 
 namespace OrleansHub.Grains.Identity;
 
@@ -11,7 +11,7 @@ namespace OrleansHub.Grains.Identity;
 /// </summary>
 [GrainType("session")]
 public sealed class SessionGrain(
-    [PersistentState("session")] IPersistentState<SessionState> state,
+    [OutboxState("session")] IOutboxState<SessionState> state,
     TimeProvider clock) : Grain, ISessionGrain
 {
     public async Task<SessionView> StartAsync(StartSession command)
@@ -21,7 +21,7 @@ public sealed class SessionGrain(
             throw new ConflictException("This session exists already.");
         }
         var now = IdentityClock.Now(clock);
-        state.State = SessionState.Start(GetPrimaryKeyString(), command, now);
+        state.State = SessionState.Start(this.GetPrimaryKeyString(), command, now);
         await state.WriteStateAsync([],
             [AuditLog.Entry(now, command.UserId, AuditActions.Login, Target, command.Ip, new { session_id = state.State.Id, via = command.Via })]);
         return state.State.ToView(now);
@@ -58,7 +58,7 @@ public sealed class SessionGrain(
     public Task<SessionView?> GetAsync() =>
         Task.FromResult(state.State.Exists ? state.State.ToView(IdentityClock.Now(clock)) : null);
 
-    private string Target => $"session:{GetPrimaryKeyString()}";
+    private string Target => $"session:{this.GetPrimaryKeyString()}";
 
     // The event on user:{id} lets the hub end this session's live connections.
     private Task WriteRevocationAsync(DateTimeOffset now, string action, string? actorId, string? ip)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Identity;
 
@@ -11,7 +11,7 @@ namespace OrleansHub.Grains.Identity;
 /// </summary>
 [GrainType("user")]
 public sealed class UserGrain(
-    [PersistentState("user")] IPersistentState<UserState> state,
+    [OutboxState("user")] IOutboxState<UserState> state,
     IOptions<PasswordHashingOptions> passwords,
     TimeProvider clock) : Grain, IUserGrain
 {
@@ -26,7 +26,7 @@ public sealed class UserGrain(
 
         // First admin, race-free: every registration first tries to insert the single row of first_admin
         // in its own transaction. Exactly one can ever succeed; the others retry as plain users.
-        state.State = UserState.Register(GetPrimaryKeyString(), command, hash, Roles.Admin, now);
+        state.State = UserState.Register(this.GetPrimaryKeyString(), command, hash, Roles.Admin, now);
         try
         {
             await WriteRegistrationAsync(command.Ip, IdentityIndex.ClaimFirstAdmin(state.State));

@@ -1,5 +1,5 @@
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.EventLog;
 
 namespace OrleansHub.Grains.Orders;
 

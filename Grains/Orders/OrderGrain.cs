@@ -4,34 +4,39 @@ using OrleansHub.Grains.Interfaces.Orders;
 using OrleansHub.Grains.Interfaces.Payments;
 using OrleansHub.Grains.Interfaces.Stores;
 using OrleansHub.Grains.Payments;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Hosting;
+using Orleans.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Orders;
 
 /// <summary>
 /// An order: priced from its store's menu, numbered per store and day, moved through its statuses, cancelled
 /// by a durable reminder when nobody accepts it in time, and paid (Grains/Payments/OrderGrain.Payments.cs).
-/// Non-reentrant, so an accept racing a cancel is two turns, one after the other: exactly one wins.
+/// Non-reentrant, so an accept racing a cancel is two turns, one after the other: exactly one wins. Reminders
+/// are registered before the write that needs them and removed after the write that ends their use: a reminder
+/// whose order does not need it (never stored, or already past it) finds nothing to do and removes itself.
 /// </summary>
 [GrainType("order")]
 public sealed partial class OrderGrain(
-    [PersistentState("order")] IPersistentState<OrderState> state,
+    [OutboxState("order")] IOutboxState<OrderState> state,
     IPaymentGateway gateway,
     IOptions<OrderOptions> orders,
     IOptions<PaymentOptions> payments,
-    IOptions<GrainRuntimeOptions> runtime,
+    IOptions<ReminderOptions> reminders,
     TimeProvider clock) : Grain, IOrderGrain, IOrderPaymentGrain, IRemindable
 {
     private const int NumberAttempts = 3;
 
-    // Set once this activation has removed the pending timeout with a write (it is never registered again).
+    // Set once this activation has removed the pending timeout (it is never registered again).
     private bool _pendingTimeoutGone;
+
+    // Reminders this activation registered: removing one of them needs no read of the reminder table first.
+    private readonly Dictionary<string, IGrainReminder> _registered = [];
 
     private OrderState S => state.State;
 
     /// <summary>How soon a reminder whose handler failed (or had to wait) fires again.</summary>
-    private TimeSpan RetryPeriod => runtime.Value.MinimumReminderPeriod;
+    private TimeSpan RetryPeriod => reminders.Value.MinimumReminderPeriod;
 
     public async Task<OrderView> CreateAsync(CreateOrder command)
     {
@@ -50,12 +55,15 @@ public sealed partial class OrderGrain(
             var now = clock.GetUtcNow();
             var number = await store.TakeOrderNumberAsync(DateOnly.FromDateTime(now.UtcDateTime));
             state.State = new OrderState();
-            S.Create(GetPrimaryKeyString(), command, requestHash, owner, items, number, now);
+            S.Create(this.GetPrimaryKeyString(), command, requestHash, owner, items, number, now);
+            // The pending timeout exists before the order does: a stored pending order always has one.
+            if (attempt == 1)
+            {
+                await RegisterAsync(Reminders.PendingTimeout, orders.Value.PendingTimeout);
+            }
             try
             {
-                // The pending timeout commits with the order: neither exists without the other.
-                await state.WriteStateAsync(OrderEvents.Created(S),
-                    [.. OrderEvents.CreatedRows(S), RegisterReminderWithWrite(Reminders.PendingTimeout, orders.Value.PendingTimeout, RetryPeriod)]);
+                await state.WriteStateAsync(OrderEvents.Created(S), OrderEvents.CreatedRows(S));
                 return S.ToView();
             }
             catch (DuplicateIndexEntryException duplicate) when (duplicate.ConstraintName == OrderEvents.NumberTaken && attempt < NumberAttempts)
@@ -115,30 +123,29 @@ public sealed partial class OrderGrain(
     }
 
     /// <summary>
-    /// Writes a status change with its events. Reminders that no longer apply are removed in the same
-    /// transaction: the pending timeout once the order has left pending (a no-op when it is already gone),
-    /// the payment reminder once the payment is settled. A refund registers the payment reminder instead,
-    /// which asks the provider again until it has answered.
+    /// Writes a status change with its events. A refund registers the payment reminder first, which asks the
+    /// provider again until it has answered (if the silo stops before the provider is asked, the reminder does it).
+    /// After the write, reminders that no longer apply are removed: the pending timeout once the order has left
+    /// pending, the payment reminder once the payment is settled. Removing one can fail (the write stands): it then
+    /// fires once more, finds nothing to do and removes itself.
     /// </summary>
     private async Task WriteStatusAsync(string? paymentBefore)
     {
         var paymentChanged = S.Payment?.Status != paymentBefore;
-        List<IndexUpdate> rows = [.. OrderEvents.Rows(S)];
-        if (S.Status != OrderStatuses.Pending && !_pendingTimeoutGone)
-        {
-            rows.Add(UnregisterReminderWithWrite(Reminders.PendingTimeout));
-        }
         if (paymentChanged && S.RefundRequested)
         {
-            // Commits with the refund: if the provider cannot be asked now (or the silo stops first), it asks again.
-            rows.Add(RegisterReminderWithWrite(Reminders.Payment, RetryPeriod, RetryPeriod));
+            await RegisterAsync(Reminders.Payment, RetryPeriod);
         }
-        else if (paymentChanged && S.Payment?.Status is not (PaymentStatuses.Pending or PaymentStatuses.Confirming))
+        await state.WriteStateAsync([.. OrderEvents.Status(S), .. paymentChanged ? OrderEvents.Payment(S) : []], OrderEvents.Rows(S));
+        if (S.Status != OrderStatuses.Pending && !_pendingTimeoutGone)
         {
-            rows.Add(UnregisterReminderWithWrite(Reminders.Payment));
+            await UnregisterAsync(Reminders.PendingTimeout);
+            _pendingTimeoutGone = true;
         }
-        await state.WriteStateAsync([.. OrderEvents.Status(S), .. paymentChanged ? OrderEvents.Payment(S) : []], rows);
-        _pendingTimeoutGone |= S.Status != OrderStatuses.Pending;
+        if (paymentChanged && !S.RefundRequested && S.Payment?.Status is not (PaymentStatuses.Pending or PaymentStatuses.Confirming))
+        {
+            await UnregisterAsync(Reminders.Payment);
+        }
         LeaveMemoryIfFinal();
     }
 
@@ -156,11 +163,15 @@ public sealed partial class OrderGrain(
         }
     }
 
+    private async Task RegisterAsync(string name, TimeSpan dueTime) =>
+        _registered[name] = await this.RegisterOrUpdateReminder(name, dueTime, RetryPeriod);
+
     private async Task UnregisterAsync(string name)
     {
-        if (await GetReminder(name) is { } reminder)
+        var reminder = _registered.Remove(name, out var known) ? known : await this.GetReminder(name);
+        if (reminder is not null)
         {
-            await UnregisterReminder(reminder);
+            await this.UnregisterReminder(reminder);
         }
     }
 

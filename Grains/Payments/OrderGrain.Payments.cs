@@ -30,7 +30,7 @@ public sealed partial class OrderGrain
             CreatedAt = now,
             ExpiresAt = now + payments.Value.Expiry,
         });
-        await RegisterOrUpdateReminder(Reminders.Payment, payments.Value.Expiry, RetryPeriod);
+        await RegisterAsync(Reminders.Payment, payments.Value.Expiry);
         await state.WriteStateAsync(OrderEvents.Payment(S), OrderEvents.Rows(S));
         return S.Payment!.ToView();
     }
@@ -72,8 +72,8 @@ public sealed partial class OrderGrain
     }
 
     /// <summary>
-    /// Asks the provider to cancel the charge of a refund recorded before (with the payment reminder, in the same
-    /// transaction), always with the payment's cancel idempotency key, so asking again refunds once. The
+    /// Asks the provider to cancel the charge of a refund recorded before (the payment reminder was registered
+    /// first), always with the payment's cancel idempotency key, so asking again refunds once. The
     /// answer is recorded with an <c>order.payment</c> event and the reminder removed; no answer leaves the
     /// refund requested for the reminder. Nothing to do without a requested refund or without a gateway.
     /// </summary>
@@ -96,7 +96,8 @@ public sealed partial class OrderGrain
         }
         if (S.FinishRefund(result))
         {
-            await state.WriteStateAsync(OrderEvents.Payment(S), [UnregisterReminderWithWrite(Reminders.Payment)]);
+            await state.WriteStateAsync(OrderEvents.Payment(S));
+            await UnregisterAsync(Reminders.Payment);
         }
     }
 

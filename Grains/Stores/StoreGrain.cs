@@ -1,6 +1,6 @@
 using OrleansHub.Grains.Interfaces.Stores;
 using OrleansHub.Grains.Orders;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Stores;
 
@@ -10,7 +10,7 @@ namespace OrleansHub.Grains.Stores;
 /// </summary>
 [GrainType("store")]
 public sealed class StoreGrain(
-    [PersistentState("store")] IPersistentState<StoreState> state,
+    [OutboxState("store")] IOutboxState<StoreState> state,
     OrderNumbers numbers,
     TimeProvider clock) : Grain, IStoreGrain
 {
@@ -20,7 +20,7 @@ public sealed class StoreGrain(
 
     public async Task<StoreView> CreateAsync(CreateStore command)
     {
-        S.Create(GetPrimaryKeyString(), command, clock.GetUtcNow());
+        S.Create(this.GetPrimaryKeyString(), command, clock.GetUtcNow());
         await state.WriteStateAsync([StoreEvents.Menu(S)], [StoreEvents.Row(S)]);
         return S.ToView();
     }
@@ -43,9 +43,9 @@ public sealed class StoreGrain(
     public Task<int> TakeOrderNumberAsync(DateOnly day)
     {
         S.RequireExists();
-        return _numbers.TakeAsync(GetPrimaryKeyString(), day);
+        return _numbers.TakeAsync(this.GetPrimaryKeyString(), day);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _numbers.GiveBackAsync(GetPrimaryKeyString());
+        _numbers.GiveBackAsync(this.GetPrimaryKeyString());
 }

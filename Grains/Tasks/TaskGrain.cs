@@ -5,7 +5,8 @@ using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Tasks.Execution;
 using OrleansHub.Grains.Workspaces;
-using OrleansHub.Runtime;
+using Orleans.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Tasks;
 
@@ -16,7 +17,7 @@ namespace OrleansHub.Grains.Tasks;
 /// </summary>
 [GrainType("task")]
 public sealed partial class TaskGrain(
-    [PersistentState("task")] IPersistentState<TaskState> state,
+    [OutboxState("task")] IOutboxState<TaskState> state,
     ITaskExecutor executor,
     IOptions<TaskRunOptions> options,
     IOptions<TaskQueueOptions> queue,
@@ -26,7 +27,7 @@ public sealed partial class TaskGrain(
 
     private TaskState S => state.State;
 
-    private ITaskGrain Self => GrainFactory.GetGrain<ITaskGrain>(GetPrimaryKeyString());
+    private ITaskGrain Self => GrainFactory.GetGrain<ITaskGrain>(this.GetPrimaryKeyString());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskView> CreateAsync(CreateTask command)
     {
-        S.Create(GetPrimaryKeyString(), command, options.Value, clock.GetUtcNow());
+        S.Create(this.GetPrimaryKeyString(), command, options.Value, clock.GetUtcNow());
         var quota = GrainFactory.GetGrain<IUserTaskQuotaGrain>(command.CreatedBy);
         if (!await quota.TryAcquireAsync(S.Id, queue.Value.MaxActivePerUser))
         {
@@ -78,7 +79,7 @@ public sealed partial class TaskGrain(
         if (!S.Exists)
         {
             // Queued but never saved (the create failed after enqueueing): give the slot back.
-            await GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).TaskSettledAsync(GetPrimaryKeyString(), TaskStatuses.Cancelled);
+            await GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).TaskSettledAsync(this.GetPrimaryKeyString(), TaskStatuses.Cancelled);
             return;
         }
         if (S.IsFinal)
@@ -93,8 +94,8 @@ public sealed partial class TaskGrain(
         await state.WriteStateAsync(TaskEvents.Status(S), TaskEvents.Row(S));
         var timeout = TimeSpan.FromSeconds(S.TimeoutSeconds);
         DelayDeactivation(timeout + options.Value.TimeoutGrace);
-        await RegisterOrUpdateReminder(Reminders.Watchdog, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
-        await RegisterOrUpdateReminder(Reminders.Timeout, timeout + options.Value.TimeoutGrace, options.Value.WatchdogPeriod);
+        await this.RegisterOrUpdateReminder(Reminders.Watchdog, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
+        await this.RegisterOrUpdateReminder(Reminders.Timeout, timeout + options.Value.TimeoutGrace, options.Value.WatchdogPeriod);
         try
         {
             Follow(await executor.StartAsync(
@@ -250,9 +251,9 @@ public sealed partial class TaskGrain(
     {
         foreach (var name in new[] { Reminders.Watchdog, Reminders.Timeout })
         {
-            if (await GetReminder(name) is { } reminder)
+            if (await this.GetReminder(name) is { } reminder)
             {
-                await UnregisterReminder(reminder);
+                await this.UnregisterReminder(reminder);
             }
         }
     }

@@ -1,6 +1,6 @@
 using Npgsql;
 using OrleansHub.Grains.Interfaces.Tasks;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Tasks;
 
@@ -20,7 +20,7 @@ public sealed class UserTaskQuotaGrain(NpgsqlDataSource database) : Grain, IUser
     {
         await using var command = database.CreateCommand(
             "SELECT id FROM tasks WHERE created_by = $1 AND status IN ($2, $3)");
-        command.Parameters.Add(new() { Value = GetPrimaryKeyString() });
+        command.Parameters.Add(new() { Value = this.GetPrimaryKeyString() });
         command.Parameters.Add(new() { Value = TaskStatuses.Queued });
         command.Parameters.Add(new() { Value = TaskStatuses.Running });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,6 +1,6 @@
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.EventLog;
 
 namespace OrleansHub.Grains.Workspaces;
 

@@ -3,7 +3,7 @@ using Npgsql;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Workspaces;
 
@@ -15,7 +15,7 @@ namespace OrleansHub.Grains.Workspaces;
 /// </summary>
 [GrainType("workspace")]
 public sealed class WorkspaceGrain(
-    [PersistentState("workspace")] IPersistentState<WorkspaceState> state,
+    [OutboxState("workspace")] IOutboxState<WorkspaceState> state,
     IOptions<TaskQueueOptions> queue,
     NpgsqlDataSource database,
     TimeProvider clock) : Grain, IWorkspaceGrain
@@ -27,14 +27,14 @@ public sealed class WorkspaceGrain(
         // A workspace not created yet (or deleted, its tasks cancelled) has no task side to read.
         if (S.Exists)
         {
-            var rows = await WorkspaceTaskRows.ReadAsync(database, GetPrimaryKeyString(), cancellationToken);
+            var rows = await WorkspaceTaskRows.ReadAsync(database, this.GetPrimaryKeyString(), cancellationToken);
             await StartAllAsync(S.Restore(rows, queue.Value.MaxRunningPerWorkspace));
         }
     }
 
     public async Task<WorkspaceView> CreateAsync(CreateWorkspace command)
     {
-        S.Create(GetPrimaryKeyString(), command, clock.GetUtcNow());
+        S.Create(this.GetPrimaryKeyString(), command, clock.GetUtcNow());
         await state.WriteStateAsync([WorkspaceEvents.Updated(S)], WorkspaceEvents.Rows(S));
         return S.ToView();
     }

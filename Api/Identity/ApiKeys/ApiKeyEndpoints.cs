@@ -5,7 +5,7 @@ using OrleansHub.Api.Auth;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Identity.ApiKeys;
 
@@ -49,8 +49,8 @@ internal static class ApiKeyEndpoints
 
         var keyId = Guid.CreateVersion7().ToString();
         var secret = SecretTokens.NewApiKey(keyId);
-        var key = await grains.GetNewGrain<IApiKeyGrain>(keyId)
-            .CreateAsync(new CreateApiKey(caller.UserId(), body.Name!, role, SecretTokens.Hash(secret), http.ClientIp()));
+        var key = await grains.GetGrain<IApiKeyGrain>(keyId).CallAsNewAsync(
+            g => g.CreateAsync(new CreateApiKey(caller.UserId(), body.Name!, role, SecretTokens.Hash(secret), http.ClientIp())));
         return TypedResults.Created((string?)null, new CreatedApiKeyResponse(key.Id, key.Name, key.Role, secret, key.CreatedAt));
     }
 

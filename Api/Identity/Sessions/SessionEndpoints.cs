@@ -6,7 +6,7 @@ using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Identity.Users;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Identity.Sessions;
 
@@ -46,8 +46,8 @@ internal static class SessionEndpoints
         UserView user;
         try
         {
-            user = await grains.GetNewGrain<IUserGrain>(Guid.CreateVersion7().ToString())
-                .RegisterAsync(new RegisterUser(body.Username!, body.Email!, body.Password!, http.ClientIp()));
+            user = await grains.GetGrain<IUserGrain>(Guid.CreateVersion7().ToString()).CallAsNewAsync(
+                g => g.RegisterAsync(new RegisterUser(body.Username!, body.Email!, body.Password!, http.ClientIp())));
         }
         catch (ConflictException)
         {

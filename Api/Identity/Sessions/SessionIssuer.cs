@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Identity.Users;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Identity.Sessions;
 
@@ -19,8 +19,8 @@ internal sealed class SessionIssuer(
         var sessionId = Guid.CreateVersion7().ToString();
         var refreshToken = SecretTokens.NewRefreshToken(sessionId);
         var now = clock.GetUtcNow();
-        await grains.GetNewGrain<ISessionGrain>(sessionId).StartAsync(new StartSession(
-            user.Id, SecretTokens.Hash(refreshToken), now + options.Value.RefreshTokenLifetime, now + options.Value.SessionLifetime, via, ip));
+        await grains.GetGrain<ISessionGrain>(sessionId).CallAsNewAsync(g => g.StartAsync(new StartSession(
+            user.Id, SecretTokens.Hash(refreshToken), now + options.Value.RefreshTokenLifetime, now + options.Value.SessionLifetime, via, ip)));
         return Issue(user, sessionId, refreshToken);
     }
 

@@ -6,7 +6,6 @@ using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Identity.Users;
 

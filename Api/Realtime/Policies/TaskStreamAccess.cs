@@ -1,7 +1,6 @@
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Realtime.Policies;
 

@@ -1,5 +1,4 @@
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Runtime;
 
 namespace OrleansHub.Api.Realtime.Policies;
 
