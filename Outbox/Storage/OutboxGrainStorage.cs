@@ -19,7 +19,15 @@ internal sealed class OutboxGrainStorage(GrainStateStore store, OutboxJson json,
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var stored = await store.ReadAsync(grainId, stateName, CancellationToken.None).ConfigureAwait(false);
+        (string Json, long Version)? stored;
+        try
+        {
+            stored = await store.ReadAsync(grainId, stateName, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Npgsql.NpgsqlException exception)
+        {
+            throw StorageException.From(exception);
+        }
         if (stored is null)
         {
             grainState.State = Activator.CreateInstance<T>();
@@ -51,7 +59,14 @@ internal sealed class OutboxGrainStorage(GrainStateStore store, OutboxJson json,
     {
         if (VersionOf(grainState.ETag) is { } version)
         {
-            await store.ClearAsync(grainId, stateName, version, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await store.ClearAsync(grainId, stateName, version, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException exception)
+            {
+                throw StorageException.From(exception);
+            }
         }
         grainState.State = Activator.CreateInstance<T>();
         grainState.ETag = null;

@@ -151,11 +151,11 @@ internal sealed class StateWrite
             $"State '{_stateName}' of {_id} was written by someone else (expected version {_expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}).",
             storedEtag: null, currentEtag: _expectedVersion?.ToString(CultureInfo.InvariantCulture)),
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres =>
-            new DuplicateIndexEntryException($"Index entry already exists ({postgres.ConstraintName}).", exception)
+            new DuplicateIndexEntryException($"Index entry already exists ({postgres.ConstraintName}).")
             {
                 ConstraintName = postgres.ConstraintName,
             },
-        _ => exception,
+        _ => StorageException.From(exception),
     };
 }
 

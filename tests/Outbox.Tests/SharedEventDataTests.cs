@@ -1,19 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OrleansHub.Runtime.Streams;
-using OrleansHub.Runtime.Tests.Grains;
-using OrleansHub.Runtime.Tests.Infrastructure;
 using OrleansHub.TestSupport;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.Tests.Grains;
+using OrleansHub.Outbox.Tests.Infrastructure;
 
-namespace OrleansHub.Runtime.Tests;
+namespace OrleansHub.Outbox.Tests;
 
 /// <summary>An event a write publishes to several streams (one data object) is stored with its data once.</summary>
-public sealed class SharedEventDataTests(PostgresFixture postgres) : RuntimeTestBase(postgres)
+public sealed class SharedEventDataTests(PostgresFixture postgres) : OutboxTestBase(postgres)
 {
     [Fact]
     public async Task AnEventPublishedToTwoStreamsStoresItsDataOnceAndReplaysWholeOnBoth()
     {
-        var silo = await StartSiloAsync();
+        var silo = await StartClusterAsync();
         var counter = silo.Grains.GetGrain<ICounterGrain>("twice");
         await counter.IncrementAsync("own:twice");
         await counter.IncrementAsync("own:twice", "fan:twice");
@@ -36,14 +38,14 @@ public sealed class SharedEventDataTests(PostgresFixture postgres) : RuntimeTest
     [Fact]
     public async Task TheCountRuleLeavesASharedEventToTheAgeRuleWhichDeletesItWithItsCopies()
     {
-        var silo = await StartSiloAsync(new Dictionary<string, string?> { ["StreamRetentionCount"] = "2" });
+        var silo = await StartClusterAsync(new Dictionary<string, string?> { ["StreamRetentionCount"] = "2" });
         var counter = silo.Grains.GetGrain<ICounterGrain>("kept");
         await counter.IncrementAsync("own:kept", "fan:kept");
         for (var i = 0; i < 3; i++)
         {
             await counter.IncrementAsync("own:kept");
         }
-        var retention = silo.Services.GetRequiredService<StreamRetention>();
+        var retention = silo.Service<StreamRetention>();
 
         // own:kept has 4 events, 2 over the count: seq 2 goes, seq 1 stays because fan:kept/1 points at it.
         Assert.Equal(1, await retention.TrimAsync(CancellationToken.None));
@@ -59,10 +61,10 @@ public sealed class SharedEventDataTests(PostgresFixture postgres) : RuntimeTest
         Assert.Empty(await ReplayAsync(silo, "fan:kept"));
     }
 
-    private static async Task<IReadOnlyList<StoredStreamEvent>> ReplayAsync(TestSilo silo, string stream)
+    private static async Task<IReadOnlyList<StoredStreamEvent>> ReplayAsync(HubCluster silo, string stream)
     {
         var sink = new RecordingSink();
-        await using var subscription = await silo.Services.GetRequiredService<StreamSubscriptions>()
+        await using var subscription = await silo.Service<StreamSubscriptions>()
             .SubscribeAsync(StreamId.Parse(stream), 0, sink, CancellationToken.None);
         return sink.Events;
     }

@@ -1,13 +1,15 @@
-using OrleansHub.Runtime.Streams;
-using OrleansHub.Runtime.Tests.Infrastructure;
+using Orleans.Placement;
+using Orleans.Runtime;
+using StreamId = OrleansHub.Outbox.EventLog.StreamId;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.Tests.Infrastructure;
 
-namespace OrleansHub.Runtime.Tests.Grains;
+namespace OrleansHub.Outbox.Tests.Grains;
 
 public sealed class CounterState
 {
     public int Value { get; set; }
-
-    public int ActivationsSeen { get; set; }
 
     public List<string> History { get; set; } = [];
 }
@@ -26,14 +28,16 @@ public interface ICounterGrain : IGrainWithStringKey
 
     Task<string?> GetEtagAsync();
 
-    Task DeactivateAsync();
+    /// <summary>The silo this activation lives on.</summary>
+    Task<string> GetSiloAsync();
 
-    Task KeepAliveAsync(TimeSpan timeSpan);
+    Task DeactivateAsync();
 }
 
+/// <summary>A counter in the outbox storage that reports its activations and deactivations to the test's probe.</summary>
 [GrainType("counter")]
 public sealed class CounterGrain(
-    [PersistentState("counter")] IPersistentState<CounterState> state,
+    [OutboxState("counter")] IOutboxState<CounterState> state,
     Probe probe) : Grain, ICounterGrain
 {
     private int _valueAtActivation;
@@ -41,14 +45,14 @@ public sealed class CounterGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _valueAtActivation = state.State.Value;
-        probe.Signal($"activated:{GetPrimaryKeyString()}");
+        probe.Signal($"activated:{this.GetPrimaryKeyString()}");
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        probe.Signal($"deactivated:{GetPrimaryKeyString()}");
-        probe.Signal($"deactivated:{GetPrimaryKeyString()}:{reason.Code}");
+        probe.Signal($"deactivated:{this.GetPrimaryKeyString()}");
+        probe.Signal($"deactivated:{this.GetPrimaryKeyString()}:{reason.ReasonCode}");
         return Task.CompletedTask;
     }
 
@@ -56,7 +60,7 @@ public sealed class CounterGrain(
     {
         state.State.Value++;
         state.State.History.Add($"+1 -> {state.State.Value}");
-        var data = new CounterChanged(GetPrimaryKeyString(), state.State.Value);
+        var data = new CounterChanged(this.GetPrimaryKeyString(), state.State.Value);
         await state.WriteStateAsync([.. streams.Select(s => new StreamEvent(StreamId.Parse(s), "counter.changed", data))]);
         return state.State.Value;
     }
@@ -67,15 +71,29 @@ public sealed class CounterGrain(
 
     public Task<string?> GetEtagAsync() => Task.FromResult(state.Etag);
 
+    public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
+
     public Task DeactivateAsync()
     {
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
+}
 
-    public Task KeepAliveAsync(TimeSpan timeSpan)
+/// <summary>A counter that lives on the silo that first calls it (placement tests call it from a chosen silo).</summary>
+public interface ILocalCounterGrain : IGrainWithStringKey
+{
+    /// <summary>Adds one and appends the value to <paramref name="stream"/>; returns the silo it ran on.</summary>
+    Task<string> IncrementAsync(string stream);
+}
+
+[GrainType("local-counter"), PreferLocalPlacement]
+public sealed class LocalCounterGrain([OutboxState("counter")] IOutboxState<CounterState> state) : Grain, ILocalCounterGrain
+{
+    public async Task<string> IncrementAsync(string stream)
     {
-        DelayDeactivation(timeSpan);
-        return Task.CompletedTask;
+        state.State.Value++;
+        await state.WriteStateAsync(new StreamEvent(StreamId.Parse(stream), "counter.changed", new { value = state.State.Value }));
+        return RuntimeIdentity;
     }
 }

@@ -1,23 +1,26 @@
 using Npgsql;
-using OrleansHub.Runtime.Streams;
-using OrleansHub.Runtime.Tests.Grains;
-using OrleansHub.Runtime.Tests.Infrastructure;
+using Orleans.Storage;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.Tests.Grains;
+using OrleansHub.Outbox.Tests.Infrastructure;
 using OrleansHub.TestSupport;
 
-namespace OrleansHub.Runtime.Tests;
+namespace OrleansHub.Outbox.Tests;
 
-public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase(postgres)
+/// <summary>The outbox grain storage provider under Orleans: state, ETags, events and the new-grain promise.</summary>
+public sealed class PersistenceTests(PostgresFixture postgres) : OutboxTestBase(postgres)
 {
     [Fact]
     public async Task StateIsLoadedBeforeOnActivateAndSurvivesASiloRestart()
     {
-        var first = await StartSiloAsync();
+        var first = await StartClusterAsync();
         var counter = first.Grains.GetGrain<ICounterGrain>("restart");
         await counter.IncrementAsync();
         await counter.IncrementAsync();
         await first.StopAsync();
 
-        var second = await StartSiloAsync();
+        var second = await StartClusterAsync();
         var again = second.Grains.GetGrain<ICounterGrain>("restart");
 
         Assert.Equal(2, await again.GetValueSeenAtActivationAsync());
@@ -28,9 +31,10 @@ public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task TwoActivationsWritingFromTheSameEtagLoseNoUpdate()
     {
-        // Two silos that do not know each other: both activate the grain, as during a membership change.
-        var a = await StartSiloAsync();
-        var b = await StartSiloAsync();
+        // Two clusters that do not know each other: both activate the grain, as two silos may during a membership
+        // change. The stale one gets Orleans' InconsistentStateException from the outbox provider.
+        var a = await StartClusterAsync();
+        var b = await StartClusterAsync();
         var onA = a.Grains.GetGrain<ICounterGrain>("contended");
         var onB = b.Grains.GetGrain<ICounterGrain>("contended");
 
@@ -39,13 +43,13 @@ public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase
         Assert.Equal(0, await onB.GetAsync());
         Assert.Equal(1, await onA.IncrementAsync());
         await Assert.ThrowsAsync<InconsistentStateException>(() => onB.IncrementAsync());
-        await b.Probe.WaitAsync("deactivated:contended:InconsistentState");
+        await Probe.WaitAsync("deactivated:contended:ApplicationError");
 
         // An existing record: both activations hold version 1; only one update from it can win.
         Assert.Equal(1, await onB.GetAsync());
         Assert.Equal(2, await onA.IncrementAsync());
         await Assert.ThrowsAsync<InconsistentStateException>(() => onB.IncrementAsync());
-        await b.Probe.WaitAsync("deactivated:contended:InconsistentState", 2);
+        await Probe.WaitAsync("deactivated:contended:ApplicationError", 2);
 
         // The stale activation was deactivated; the retry reads the winner's state and builds on it.
         Assert.Equal(3, await onB.IncrementAsync());
@@ -56,44 +60,44 @@ public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase
     public async Task ANewGrainIsActivatedWithoutReadingStorageAndNeverOverwritesWhatIsThere()
     {
         // A row under the key the caller promises is new: breaking the promise makes the skipped read visible.
-        var first = await StartSiloAsync();
+        var first = await StartClusterAsync();
         await first.Grains.GetGrain<ICounterGrain>("minted").IncrementAsync();
         await first.StopAsync();
 
-        var silo = await StartSiloAsync();
-        var fresh = silo.Grains.GetNewGrain<ICounterGrain>("minted");
-        Assert.Equal(0, await fresh.GetValueSeenAtActivationAsync());
+        var silo = await StartClusterAsync();
+        var fresh = silo.Grains.GetGrain<ICounterGrain>("minted");
+        Assert.Equal(0, await fresh.CallAsNewAsync(g => g.GetValueSeenAtActivationAsync()));
         Assert.Null(await fresh.GetEtagAsync());
 
         // Nothing stored is lost: the write from "no record" fails, and the next activation reads the row.
         await Assert.ThrowsAsync<InconsistentStateException>(() => fresh.IncrementAsync());
-        await silo.Probe.WaitAsync("deactivated:minted:InconsistentState");
+        await Probe.WaitAsync("deactivated:minted:ApplicationError");
         Assert.Equal(1, await fresh.GetValueSeenAtActivationAsync());
         Assert.Equal(1, await ReadCounterValueAsync("minted"));
     }
 
     [Fact]
-    public async Task OnlyTheFirstCallOfANewGrainReferenceSkipsTheRead()
+    public async Task OnlyTheCallThatCarriesThePromiseSkipsTheRead()
     {
-        var silo = await StartSiloAsync();
-        var fresh = silo.Grains.GetNewGrain<ICounterGrain>("created");
-        Assert.Equal(1, await fresh.IncrementAsync());
+        var silo = await StartClusterAsync();
+        var fresh = silo.Grains.GetGrain<ICounterGrain>("created");
+        Assert.Equal(1, await fresh.CallAsNewAsync(g => g.IncrementAsync()));
         Assert.Equal(2, await fresh.IncrementAsync());
         await fresh.DeactivateAsync();
-        await silo.Probe.WaitAsync("deactivated:created");
+        await Probe.WaitAsync("deactivated:created");
 
-        // The same reference's later calls activate it again from storage.
+        // Later calls without the promise activate it again from storage.
         Assert.Equal(2, await fresh.GetValueSeenAtActivationAsync());
         Assert.Equal("2", await fresh.GetEtagAsync());
 
-        // A new-grain reference to an activation that exists changes nothing: the promise only matters to a new one.
-        Assert.Equal(2, await silo.Grains.GetNewGrain<ICounterGrain>("created").GetAsync());
+        // A promise to an activation that exists changes nothing: it only matters to a new one.
+        Assert.Equal(2, await fresh.CallAsNewAsync(g => g.GetAsync()));
     }
 
     [Fact]
     public async Task ConcurrentStaleWritersNeverOverwriteEachOther()
     {
-        var silos = new[] { await StartSiloAsync(), await StartSiloAsync(), await StartSiloAsync() };
+        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StartClusterAsync()));
         var successes = 0;
 
         // Every silo increments the same grain 30 times, retrying on conflicts like a caller should.
@@ -124,7 +128,7 @@ public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task ConcurrentWritersToOneStreamGetGapFreeSeqsInCommitOrder()
     {
-        var silo = await StartSiloAsync();
+        var silo = await StartClusterAsync();
 
         // 40 grains write 25 events each to one shared stream (and one stream of their own), all at once.
         await Task.WhenAll(Enumerable.Range(0, 40).Select(g => Task.Run(async () =>
@@ -154,8 +158,8 @@ public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task AFailedWriteLeavesNoEventAndACommittedOneAlwaysHasItsEvent()
     {
-        var a = await StartSiloAsync();
-        var b = await StartSiloAsync();
+        var a = await StartClusterAsync();
+        var b = await StartClusterAsync();
         await a.Grains.GetGrain<ICounterGrain>("outbox").GetAsync();
         await b.Grains.GetGrain<ICounterGrain>("outbox").GetAsync();
 
@@ -174,7 +178,7 @@ public sealed class PersistenceTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task ResumingAfterASeqReturnsOnlyLaterEvents()
     {
-        var silo = await StartSiloAsync();
+        var silo = await StartClusterAsync();
         var grain = silo.Grains.GetGrain<ICounterGrain>("resume");
         for (var i = 0; i < 5; i++)
         {

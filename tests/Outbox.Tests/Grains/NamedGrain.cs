@@ -1,6 +1,7 @@
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
 
-namespace OrleansHub.Runtime.Tests.Grains;
+namespace OrleansHub.Outbox.Tests.Grains;
 
 public sealed class NameState
 {
@@ -16,16 +17,16 @@ public interface INamedGrain : IGrainWithStringKey
 }
 
 [GrainType("named")]
-public sealed class NamedGrain([PersistentState("name")] IPersistentState<NameState> state) : Grain, INamedGrain
+public sealed class NamedGrain([OutboxState("name")] IOutboxState<NameState> state) : Grain, INamedGrain
 {
     public async Task SetNameAsync(string name)
     {
         state.State.Name = name;
         await state.WriteStateAsync(
-            [new StreamEvent(new StreamId("named", GetPrimaryKeyString()), "name.set", new { name })],
+            [new StreamEvent(new StreamId("named", this.GetPrimaryKeyString()), "name.set", new { name })],
             [new IndexUpdate(
                 "INSERT INTO test_names (grain_key, name) VALUES ($1, $2) ON CONFLICT (grain_key) DO UPDATE SET name = excluded.name",
-                GetPrimaryKeyString(), name)]);
+                this.GetPrimaryKeyString(), name)]);
     }
 
     public Task<string?> GetNameAsync() => Task.FromResult(state.State.Name);

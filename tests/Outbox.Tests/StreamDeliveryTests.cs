@@ -1,16 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
-using OrleansHub.Runtime.Streams;
-using OrleansHub.Runtime.Tests.Grains;
-using OrleansHub.Runtime.Tests.Infrastructure;
 using OrleansHub.TestSupport;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.Tests.Grains;
+using OrleansHub.Outbox.Tests.Infrastructure;
 
-namespace OrleansHub.Runtime.Tests;
+namespace OrleansHub.Outbox.Tests;
 
-public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestBase(postgres)
+public sealed class StreamDeliveryTests(PostgresFixture postgres) : OutboxTestBase(postgres)
 {
-    // Only NOTIFY (or the writer's own node) can deliver within a test when the catch-up is this slow.
+    // Only live delivery (this silo's own commits, or the stream's Orleans subscription) can deliver within a test
+    // when the tail check is this slow.
     private static readonly Dictionary<string, string?> NoCatchUp = new() { ["StreamCatchUpInterval"] = "00:10:00" };
 
     private static readonly StreamId Shared = StreamId.Parse("shared:s");
@@ -18,7 +21,7 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
     [Fact]
     public async Task LocalSubscriberReceivesLiveEventsInSeqOrder()
     {
-        var silo = await StartSiloAsync(NoCatchUp);
+        var silo = await StartClusterAsync(NoCatchUp);
         var sink = new RecordingSink();
         await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, null, sink, CancellationToken.None);
 
@@ -38,8 +41,8 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
     [Fact]
     public async Task LocalCommitsArrivingOutOfSeqOrderAreDeliveredInOrderFromMemory()
     {
-        // These events are in no table: only the node's in-memory ordering can deliver them.
-        var silo = await StartSiloAsync(NoCatchUp);
+        // These events are in no table: only the silo's in-memory ordering can deliver them.
+        var silo = await StartClusterAsync(NoCatchUp);
         var stream = StreamId.Parse("memory:only");
         var subscriptions = Subscriptions(silo);
         var sink = new RecordingSink();
@@ -58,7 +61,7 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
     [Fact]
     public async Task ResumingFromASeqReplaysThenGoesLiveWithoutGapOrDuplicate()
     {
-        var silo = await StartSiloAsync(NoCatchUp);
+        var silo = await StartClusterAsync(NoCatchUp);
         var writer = silo.Grains.GetGrain<ICounterGrain>("w");
         for (var i = 0; i < 20; i++)
         {
@@ -82,31 +85,34 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
     }
 
     [Fact]
-    public async Task EventsCommittedOnAnotherSiloArriveThroughNotify()
+    public async Task ASubscriberOnSiloBReceivesTheEventsOfAGrainOnSiloAInOrder()
     {
-        var writerSilo = await StartSiloAsync(NoCatchUp);
-        var readerSilo = await StartSiloAsync(NoCatchUp);
+        var cluster = await StartClusterAsync(NoCatchUp, silos: 2);
         var sink = new RecordingSink();
-        await using var subscription = await Subscriptions(readerSilo).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
+        await using var subscription = await Subscriptions(cluster, 1).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
 
-        for (var i = 0; i < 5; i++)
+        // Called from silo A's own grain factory, the grain is placed there (PreferLocalPlacement).
+        var writer = cluster.Services(0).GetRequiredService<IGrainFactory>().GetGrain<ILocalCounterGrain>("remote");
+        var silos = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
         {
-            await writerSilo.Grains.GetGrain<ICounterGrain>("remote").IncrementAsync("shared:s");
+            silos.Add(await writer.IncrementAsync("shared:s"));
         }
 
-        await sink.WaitForAsync(5);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], sink.Seqs);
+        Assert.Equal([cluster.Cluster.Silos[0].SiloAddress.ToString()], silos);
+        await sink.WaitForAsync(20);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), sink.Seqs);
     }
 
     [Fact]
-    public async Task EventsWhoseAnnouncementWasLostArriveByTheCatchUp()
+    public async Task AnEventWhosePublishWasLostArrivesByTheTailCheck()
     {
-        var silo = await StartSiloAsync(new Dictionary<string, string?> { ["StreamCatchUpInterval"] = "00:00:00.100" });
+        var silo = await StartClusterAsync();
         var sink = new RecordingSink();
         await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
 
-        // A writer that committed and died before announcing: the rows exist, no NOTIFY was sent.
-        await WriteWithoutAnnouncingAsync("dead-writer", 3);
+        // A writer that committed and died before publishing: the rows exist, nothing was published.
+        await WriteWithoutPublishingAsync("dead-writer", 3);
 
         await sink.WaitForAsync(3);
         Assert.Equal([1L, 2L, 3L], sink.Seqs);
@@ -115,7 +121,7 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
     [Fact]
     public async Task AStuckConsumerIsClosedWithOverflowAndNeverHoldsBackOthers()
     {
-        var silo = await StartSiloAsync(NoCatchUp);
+        var silo = await StartClusterAsync(NoCatchUp);
         var stuck = new RecordingSink(capacity: 5);
         var healthy = new RecordingSink();
         await using var a = await Subscriptions(silo).SubscribeAsync(Shared, 0, stuck, CancellationToken.None);
@@ -140,7 +146,7 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
     [Fact]
     public async Task RetentionKeepsTheNewestEventsOfEachStream()
     {
-        var silo = await StartSiloAsync(new Dictionary<string, string?> { ["StreamRetentionCount"] = "3" });
+        var silo = await StartClusterAsync(new Dictionary<string, string?> { ["StreamRetentionCount"] = "3" });
         for (var i = 0; i < 8; i++)
         {
             await silo.Grains.GetGrain<ICounterGrain>("kept").IncrementAsync("shared:s");
@@ -150,8 +156,8 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
             await silo.Grains.GetGrain<ICounterGrain>("short").IncrementAsync("shared:short");
         }
 
-        var deleted = await silo.Services.GetRequiredService<StreamRetention>().TrimAsync(CancellationToken.None);
-        var again = await silo.Services.GetRequiredService<StreamRetention>().TrimAsync(CancellationToken.None);
+        var deleted = await silo.Service<StreamRetention>().TrimAsync(CancellationToken.None);
+        var again = await silo.Service<StreamRetention>().TrimAsync(CancellationToken.None);
 
         Assert.Equal(5, deleted);
         Assert.Equal(0, again);
@@ -163,9 +169,9 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : RuntimeTestB
         Assert.Equal([1L, 2L, 3L], shortSink.Seqs);
     }
 
-    private static StreamSubscriptions Subscriptions(TestSilo silo) => silo.Services.GetRequiredService<StreamSubscriptions>();
+    private static StreamSubscriptions Subscriptions(HubCluster cluster, int silo = 0) => cluster.Service<StreamSubscriptions>(silo);
 
-    private async Task WriteWithoutAnnouncingAsync(string key, int count)
+    private async Task WriteWithoutPublishingAsync(string key, int count)
     {
         await using var source = NpgsqlDataSource.Create(ConnectionString);
         for (var version = 0; version < count; version++)

@@ -1,4 +1,4 @@
--- An index table for the runtime tests: one name per grain, names unique.
+-- An index table for the outbox tests: one name per grain, names unique.
 CREATE TABLE IF NOT EXISTS test_names (
     grain_key text PRIMARY KEY,
     name      text NOT NULL UNIQUE

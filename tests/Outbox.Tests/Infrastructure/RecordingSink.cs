@@ -1,6 +1,7 @@
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
-namespace OrleansHub.Runtime.Tests.Infrastructure;
+namespace OrleansHub.Outbox.Tests.Infrastructure;
 
 /// <summary>A stream sink that records what it receives; with a capacity it refuses events past it (a stuck client).</summary>
 public sealed class RecordingSink(int capacity = int.MaxValue) : IStreamSink

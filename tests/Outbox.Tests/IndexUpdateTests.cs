@@ -1,17 +1,19 @@
 using Npgsql;
-using OrleansHub.Runtime.Streams;
-using OrleansHub.Runtime.Tests.Grains;
-using OrleansHub.Runtime.Tests.Infrastructure;
 using OrleansHub.TestSupport;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.Tests.Grains;
+using OrleansHub.Outbox.Tests.Infrastructure;
 
-namespace OrleansHub.Runtime.Tests;
+namespace OrleansHub.Outbox.Tests;
 
-public sealed class IndexUpdateTests(PostgresFixture postgres) : RuntimeTestBase(postgres)
+public sealed class IndexUpdateTests(PostgresFixture postgres) : OutboxTestBase(postgres)
 {
     [Fact]
     public async Task IndexRowsCommitWithTheState()
     {
-        var silo = await StartSiloAsync();
+        var silo = await StartClusterAsync();
 
         await silo.Grains.GetGrain<INamedGrain>("a").SetNameAsync("alpha");
         await silo.Grains.GetGrain<INamedGrain>("a").SetNameAsync("alpha-2");
@@ -22,7 +24,7 @@ public sealed class IndexUpdateTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task AUniqueIndexViolationRollsBackTheStateAndItsEvent()
     {
-        var silo = await StartSiloAsync();
+        var silo = await StartClusterAsync();
         await silo.Grains.GetGrain<INamedGrain>("a").SetNameAsync("taken");
         var b = silo.Grains.GetGrain<INamedGrain>("b");
         await b.SetNameAsync("free");

@@ -1,27 +1,31 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OrleansHub.Runtime.Persistence;
-using OrleansHub.Runtime.Streams;
-using OrleansHub.Runtime.Tests.Grains;
-using OrleansHub.Runtime.Tests.Infrastructure;
+using Orleans.Runtime;
+using StreamId = OrleansHub.Outbox.EventLog.StreamId;
 using OrleansHub.TestSupport;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
+using OrleansHub.Outbox.Storage;
+using OrleansHub.Outbox.Tests.Grains;
+using OrleansHub.Outbox.Tests.Infrastructure;
+using Orleans.Storage;
 
-namespace OrleansHub.Runtime.Tests;
+namespace OrleansHub.Outbox.Tests;
 
 /// <summary>
 /// Group commit (docs/runtime.md): concurrent writes of different grains share one transaction, and a failing
 /// write in a shared transaction fails alone. To make a batch deterministic, the silo has one writer loop, and a
 /// write to a row locked by the test holds that loop while the writes under test queue up behind it.
 /// </summary>
-public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase(postgres)
+public sealed class GroupCommitTests(PostgresFixture postgres) : OutboxTestBase(postgres)
 {
     private static readonly Dictionary<string, string?> OneWriter = new() { ["WriteConnections"] = "1", ["WriteBatchSize"] = "32" };
 
     [Fact]
     public async Task QueuedWritesOfManyGrainsCommitInOneTransaction()
     {
-        var silo = await StartSiloAsync(OneWriter);
+        var silo = await StartClusterAsync(OneWriter);
         var keys = Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray();
         await Task.WhenAll(keys.Select(k => silo.Grains.GetGrain<ICounterGrain>(k).IncrementAsync()));
 
@@ -42,8 +46,8 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task AStaleWriteAndADuplicateIndexRowFailAloneAndTheirNeighboursCommit()
     {
-        var silo = await StartSiloAsync(OneWriter);
-        var other = await StartSiloAsync();
+        var silo = await StartClusterAsync(OneWriter);
+        var other = await StartClusterAsync();
         var keys = Enumerable.Range(0, 6).Select(i => $"n{i}").ToArray();
         await Task.WhenAll(keys.Select(k => silo.Grains.GetGrain<ICounterGrain>(k).IncrementAsync()));
         var stale = silo.Grains.GetGrain<ICounterGrain>("stale");
@@ -77,7 +81,7 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task BatchesAppendingToSharedStreamsInAnyOrderNeverDeadlock()
     {
-        var silo = await StartSiloAsync(new Dictionary<string, string?> { ["WriteConnections"] = "4", ["WriteBatchSize"] = "8" });
+        var silo = await StartClusterAsync(new Dictionary<string, string?> { ["WriteConnections"] = "4", ["WriteBatchSize"] = "8" });
         var streams = new[] { "shared:a", "shared:b", "shared:c", "shared:d" };
         // Every grain appends to one shared stream, so the writes of one batch touch the streams in no
         // particular order; without locking the counters first, side-by-side batches deadlock.
@@ -105,8 +109,8 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
     [Fact]
     public async Task EachWriteOfASharedTransactionGetsTheSeqsItsEventsWereStoredAt()
     {
-        var silo = await StartSiloAsync(OneWriter);
-        var store = silo.Services.GetRequiredService<GrainStateStore>();
+        var silo = await StartClusterAsync(OneWriter);
+        var store = silo.Service<GrainStateStore>();
         const int Writes = 4;
         // Every write appends twice to a stream all of them share, with one event on its own stream in between,
         // so the transaction's seqs of the shared stream interleave across writes and within each.
@@ -118,7 +122,7 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
         ];
 
         var writes = await WhileTheWriterIsHeldAsync(silo, Writes, () => Enumerable.Range(0, Writes)
-            .Select(w => store.WriteAsync(new GrainId("seqs", $"w{w}"), "state", "{}", null, EventsOf(w), [], JsonSerializerOptions.Default))
+            .Select(w => store.WriteAsync(GrainId.Create("seqs", $"w{w}"), "state", "{}", null, EventsOf(w), [], JsonSerializerOptions.Default))
             .ToArray());
 
         var results = await Task.WhenAll(writes);
@@ -143,14 +147,14 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
             results.SelectMany(r => r.Events).Where(e => e.Stream.ToString() == "seqs:shared").Select(e => e.Seq).Order());
     }
 
-    private static GroupCommitWriter Writer(TestSilo silo) => silo.Services.GetRequiredService<GroupCommitWriter>();
+    private static GroupCommitWriter Writer(HubCluster silo) => silo.Service<GroupCommitWriter>();
 
     /// <summary>
     /// Locks the row of a "gate" counter, lets its write take the only writer loop and wait on the lock, starts
     /// <paramref name="start"/>'s writes and waits until <paramref name="queued"/> of them are queued, then
     /// releases the lock: the queued writes go out together.
     /// </summary>
-    private async Task<Task<T>[]> WhileTheWriterIsHeldAsync<T>(TestSilo silo, int queued, Func<Task<T>[]> start)
+    private async Task<Task<T>[]> WhileTheWriterIsHeldAsync<T>(HubCluster silo, int queued, Func<Task<T>[]> start)
     {
         var gate = silo.Grains.GetGrain<ICounterGrain>("gate");
         await gate.IncrementAsync();
@@ -173,10 +177,11 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : RuntimeTestBase
         return writes;
     }
 
+    // The writer loop's own statement (the batch's state rows) is the one waiting for the test's row lock.
     private static bool WaitingOnALock(NpgsqlDataSource source)
     {
         using var command = source.CreateCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%hub_write_states%'");
         return (long)command.ExecuteScalar()! > 0;
     }
 

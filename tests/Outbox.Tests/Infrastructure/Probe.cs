@@ -1,21 +1,27 @@
 using System.Collections.Concurrent;
 
-namespace OrleansHub.Runtime.Tests.Infrastructure;
+namespace OrleansHub.Outbox.Tests.Infrastructure;
 
 /// <summary>
-/// What test grains report to the test: counters and awaitable signals (a test waits for the signal,
-/// never for time). Registered as a singleton in each test silo.
+/// What test grains report to the test: counters and awaitable signals (a test waits for the signal, never for
+/// time). Each test makes its own; its silos find it by the id in their configuration (<see cref="SettingKey"/>).
 /// </summary>
 public sealed class Probe
 {
+    /// <summary>Configuration key naming the probe of a test's silos.</summary>
+    public const string SettingKey = "Test:Probe";
+
+    private static readonly ConcurrentDictionary<string, Probe> All = new();
+
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly ConcurrentDictionary<string, List<(int Target, TaskCompletionSource Done)>> _waiters = new();
 
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
+    public Probe() => All[Id] = this;
 
-    /// <summary>A gate grains can wait on and the test opens (even while the silo refuses calls).</summary>
-    public TaskCompletionSource Gate(string name) =>
-        _gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    public static Probe For(string? id) =>
+        id is not null && All.TryGetValue(id, out var probe) ? probe : throw new InvalidOperationException($"No probe '{id}'.");
 
     public int Count(string name) => _counts.GetValueOrDefault(name);
 
