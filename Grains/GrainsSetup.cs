@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansHub.Execution;
 using OrleansHub.Grains.Orders;
 using OrleansHub.Grains.Tasks;
-using OrleansHub.Grains.Tasks.Execution;
 using OrleansHub.Grains.Workspaces;
 
 namespace OrleansHub.Grains;

@@ -1,4 +1,4 @@
-using OrleansHub.Grains.Tasks.Execution;
+using OrleansHub.Execution;
 using OrleansHub.Grains.Tests.Support.Docker;
 using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
 

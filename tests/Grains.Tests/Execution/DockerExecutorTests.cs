@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using OrleansHub.Grains.Tasks.Execution;
+using OrleansHub.Execution;
 using OrleansHub.Grains.Tests.Support.Docker;
 using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using OrleansHub.Grains.Tasks.Execution;
+using OrleansHub.Execution;
 using OrleansHub.Grains.Tests.Support.Docker;
 using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
 

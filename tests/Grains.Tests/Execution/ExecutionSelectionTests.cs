@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OrleansHub.Grains.Tasks.Execution;
+using OrleansHub.Execution;
 using OrleansHub.Grains.Tests.Support.Docker;
 using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
 

@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using OrleansHub.Grains.Tasks.Execution;
-using OrleansHub.Grains.Tasks.Execution.Docker;
-using OrleansHub.Grains.Tasks.Execution.Local;
+using OrleansHub.Execution;
+using OrleansHub.Execution.Docker;
+using OrleansHub.Execution.Local;
 using OrleansHub.Grains.Tests.Support.Docker;
 
 namespace OrleansHub.Grains.Tests.Execution;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using OrleansHub.Grains.Tasks.Execution;
-using OrleansHub.Grains.Tasks.Execution.Local;
+using OrleansHub.Execution;
+using OrleansHub.Execution.Local;
 using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
 
 namespace OrleansHub.Grains.Tests.Execution;
