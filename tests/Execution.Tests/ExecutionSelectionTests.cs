@@ -2,11 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OrleansHub.Execution;
-using OrleansHub.Grains.Tests.Support.Docker;
-using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
+using OrleansHub.TestSupport.Docker;
+using static OrleansHub.Execution.Tests.ExecutionTestKit;
 
-namespace OrleansHub.Grains.Tests.Execution;
+namespace OrleansHub.Execution.Tests;
 
 /// <summary><c>AddTaskExecution</c>: options binding and validation, and which executor runs tasks.</summary>
 [Collection(DockerCollection.Name)]

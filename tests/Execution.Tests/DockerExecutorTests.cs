@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
-using OrleansHub.Execution;
-using OrleansHub.Grains.Tests.Support.Docker;
-using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
+using OrleansHub.TestSupport.Docker;
+using static OrleansHub.Execution.Tests.ExecutionTestKit;
 
-namespace OrleansHub.Grains.Tests.Execution;
+namespace OrleansHub.Execution.Tests;
 
 /// <summary>The Docker executor's lifecycle against a real engine: output, exit codes, cancel, timeout, caps, cleanup.</summary>
 [Collection(DockerCollection.Name)]
@@ -13,7 +12,7 @@ public sealed class DockerExecutorTests
     public async Task EchoReportsAStdoutLineAndSucceeds()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Spec("echo", "hello sandbox");
 
         var run = await RunAsync(executor, spec, deadline.Token);
@@ -32,7 +31,7 @@ public sealed class DockerExecutorTests
     public async Task NonZeroExitFailsWithTheExitCodeAndTagsStderr()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Shell("echo to-out; echo to-err >&2; exit 3");
 
         var run = await RunAsync(executor, spec, deadline.Token);
@@ -50,7 +49,7 @@ public sealed class DockerExecutorTests
     public async Task TheCommandIsAnArgvNotAShellLine()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Spec("echo", "$HOME", "a;b", "*", "`id`") with
         {
             Environment = ImmutableDictionary<string, string>.Empty.Add("GREETING", "hi there"),
@@ -67,7 +66,7 @@ public sealed class DockerExecutorTests
     public async Task CancelStopsAndRemovesTheContainer()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Shell("echo ready; sleep 60");
 
         await using var handle = await executor.StartAsync(spec, deadline.Token);
@@ -85,7 +84,7 @@ public sealed class DockerExecutorTests
     public async Task CancelByRunIdStopsTheRun()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Shell("echo ready; sleep 60");
 
         await using var handle = await executor.StartAsync(spec, deadline.Token);
@@ -102,7 +101,7 @@ public sealed class DockerExecutorTests
     public async Task TimeoutStopsAndRemovesTheContainer()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Spec("sleep", "60") with { Timeout = TimeSpan.FromSeconds(2) };
 
         var run = await RunAsync(executor, spec, deadline.Token);
@@ -116,7 +115,7 @@ public sealed class DockerExecutorTests
     public async Task HugeOutputIsTruncatedAtTheCapWithAVisibleMarker()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         const long cap = 64 * 1024;
         var spec = Shell("yes | head -c 5000000; echo done >&2") with { OutputCapBytes = cap };
 
@@ -138,7 +137,7 @@ public sealed class DockerExecutorTests
     public async Task AMissingImageFailsWithAReadableReason()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Spec("true") with { Image = "orleanshub/not-built-here:0" };
 
         var run = await RunAsync(executor, spec, deadline.Token);
@@ -155,7 +154,7 @@ public sealed class DockerExecutorTests
     public async Task AMissingProgramFailsWithAReadableReasonAndLeavesNothing()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Spec("no-such-program", "--flag");
 
         var run = await RunAsync(executor, spec, deadline.Token);
@@ -171,7 +170,7 @@ public sealed class DockerExecutorTests
     public async Task ASecondStartOfARunningRunIdFailsWithoutTouchingTheFirst()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Shell("echo ready; sleep 60");
 
         await using var first = await executor.StartAsync(spec, deadline.Token);
@@ -190,7 +189,7 @@ public sealed class DockerExecutorTests
     public async Task DisposingTheExecutorStopsItsRuns()
     {
         using var deadline = Deadline();
-        var executor = Docker();
+        var executor = DockerExecutor();
         var spec = Shell("echo ready; sleep 60");
 
         var handle = await executor.StartAsync(spec, deadline.Token);

@@ -1,4 +1,6 @@
-namespace OrleansHub.Grains.Tests.Support.Docker;
+using Xunit;
+
+namespace OrleansHub.TestSupport.Docker;
 
 /// <summary>
 /// A fact that needs a Docker engine (<see cref="DockerDaemon"/>). Skipped with the reason when
@@ -15,11 +17,4 @@ public sealed class DockerFactAttribute : FactAttribute
             Skip = "No Docker engine: " + availability.Reason;
         }
     }
-}
-
-/// <summary>Docker tests share one engine and run one at a time: container creation on vfs is CPU-heavy.</summary>
-[CollectionDefinition(Name)]
-public sealed class DockerCollection
-{
-    public const string Name = "Docker";
 }

@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using OrleansHub.Execution;
-using OrleansHub.Grains.Tests.Support.Docker;
-using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
+using OrleansHub.TestSupport.Docker;
+using static OrleansHub.Execution.Tests.ExecutionTestKit;
 
-namespace OrleansHub.Grains.Tests.Execution;
+namespace OrleansHub.Execution.Tests;
 
 /// <summary>The hardening of every container, checked from inside it.</summary>
 [Collection(DockerCollection.Name)]
@@ -15,7 +14,7 @@ public sealed class DockerSandboxTests
     public async Task TheCommandRunsAsNobodyWithoutCapabilities()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
 
         var run = await RunAsync(executor, Shell("id -u; id -g; grep -E '^Cap(Eff|Prm|Bnd)|^NoNewPrivs' /proc/self/status"), deadline.Token);
 
@@ -32,7 +31,7 @@ public sealed class DockerSandboxTests
     public async Task TheSandboxHasNoNetwork()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -56,7 +55,7 @@ public sealed class DockerSandboxTests
     public async Task TheRootIsReadOnlyAndTmpIsWritableButNotExecutable()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
 
         var run = await RunAsync(executor, Shell(
             "echo x > /probe; echo \"root=$?\"; echo kept > /tmp/probe && cat /tmp/probe; cp /bin/busybox /tmp/bb && /tmp/bb true; echo \"exec=$?\""),
@@ -75,7 +74,7 @@ public sealed class DockerSandboxTests
     {
         using var deadline = Deadline();
         const int limit = 32;
-        await using var executor = Docker(o => o.Docker.PidsLimit = limit);
+        await using var executor = DockerExecutor(o => o.Docker.PidsLimit = limit);
 
         // Each background sleep is one more process; echo is a builtin and prints how many exist.
         var spec = Shell("i=0; while [ $i -lt 500 ]; do sleep 60 & i=$((i+1)); echo $i; done") with { Timeout = TimeSpan.FromSeconds(60) };
@@ -92,7 +91,7 @@ public sealed class DockerSandboxTests
     public async Task AForkBombIsContainedAndTheHostCarriesOn()
     {
         using var deadline = Deadline();
-        await using var executor = Docker(o => o.Docker.PidsLimit = 32);
+        await using var executor = DockerExecutor(o => o.Docker.PidsLimit = 32);
 
         var bomb = Shell("bomb() { bomb | bomb & }; bomb; sleep 30") with { Timeout = TimeSpan.FromSeconds(5) };
         var run = await RunAsync(executor, bomb, deadline.Token);
@@ -108,7 +107,7 @@ public sealed class DockerSandboxTests
     public async Task AMemoryHogIsKilledWithAReadableReason()
     {
         using var deadline = Deadline();
-        await using var executor = Docker(o => o.Docker.MemoryBytes = 16L * 1024 * 1024);
+        await using var executor = DockerExecutor(o => o.Docker.MemoryBytes = 16L * 1024 * 1024);
 
         // A 64 MiB shell variable cannot fit in 16 MiB.
         var spec = Shell("x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo ${#x}") with { Timeout = TimeSpan.FromSeconds(60) };

@@ -1,8 +1,8 @@
-using OrleansHub.Execution;
-using OrleansHub.Grains.Tests.Support.Docker;
-using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
+using OrleansHub.Execution.Tests.Support;
+using OrleansHub.TestSupport.Docker;
+using static OrleansHub.Execution.Tests.ExecutionTestKit;
 
-namespace OrleansHub.Grains.Tests.Execution;
+namespace OrleansHub.Execution.Tests;
 
 /// <summary>
 /// Engine answers are untrusted input: oversized, malformed or hostile ones fail the run with a

@@ -1,9 +1,8 @@
 using System.Globalization;
-using OrleansHub.Execution;
-using OrleansHub.Grains.Tests.Support.Docker;
-using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
+using OrleansHub.TestSupport.Docker;
+using static OrleansHub.Execution.Tests.ExecutionTestKit;
 
-namespace OrleansHub.Grains.Tests.Execution;
+namespace OrleansHub.Execution.Tests;
 
 /// <summary>
 /// After a silo dies its containers live on. These tests leave containers behind the way a dead
@@ -17,7 +16,7 @@ public sealed class DockerReattachTests
     public async Task AnUnknownRunIsGone()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var runId = NewRunId();
 
         Assert.Equal(RunState.Gone, (await executor.FindAsync(runId, deadline.Token)).State);
@@ -29,7 +28,7 @@ public sealed class DockerReattachTests
     public async Task ReattachFollowsALeftoverContainerToItsExitCode()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var runId = NewRunId();
         var container = await LeaveBehindAsync(runId, TimeSpan.FromSeconds(60), deadline.Token,
             "sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; echo after; exit 4");
@@ -51,7 +50,7 @@ public sealed class DockerReattachTests
     public async Task ReattachToAFinishedContainerReportsItsExitCode()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var runId = NewRunId();
         await LeaveBehindAsync(runId, TimeSpan.FromSeconds(60), deadline.Token, "sh", "-c", "exit 5");
         await CliAsync(deadline.Token, "wait", "orleanshub-run-" + runId);
@@ -72,7 +71,7 @@ public sealed class DockerReattachTests
     public async Task ReattachKeepsTheOriginalDeadline()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var runId = NewRunId();
         await LeaveBehindAsync(runId, TimeSpan.FromSeconds(2), deadline.Token, "sleep", "60");
 
@@ -89,7 +88,7 @@ public sealed class DockerReattachTests
     public async Task ReapKillsAndRemovesALeftoverRun()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var runId = NewRunId();
         await LeaveBehindAsync(runId, TimeSpan.FromSeconds(60), deadline.Token, "sleep", "60");
 
@@ -104,7 +103,7 @@ public sealed class DockerReattachTests
     public async Task ReapStopsARunThisExecutorFollows()
     {
         using var deadline = Deadline();
-        await using var executor = Docker();
+        await using var executor = DockerExecutor();
         var spec = Shell("echo ready; sleep 60");
         await using var handle = await executor.StartAsync(spec, deadline.Token);
         await ReadUntilAsync(handle, l => l.Text == "ready", deadline.Token);

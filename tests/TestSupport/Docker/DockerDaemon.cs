@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace OrleansHub.Grains.Tests.Support.Docker;
+namespace OrleansHub.TestSupport.Docker;
 
 /// <summary>
 /// One Docker engine per test process, started on first use: a private <c>dockerd</c> (vfs storage,

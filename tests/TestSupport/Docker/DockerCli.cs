@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace OrleansHub.Grains.Tests.Support.Docker;
+namespace OrleansHub.TestSupport.Docker;
 
 /// <summary>
 /// The docker command line against a given engine: an independent view for tests (is the

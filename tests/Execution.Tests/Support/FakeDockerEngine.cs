@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 
-namespace OrleansHub.Grains.Tests.Support.Docker;
+namespace OrleansHub.Execution.Tests.Support;
 
 /// <summary>A request as the fake engine saw it.</summary>
 public sealed record FakeRequest(string Method, string Path, string Body);

@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using OrleansHub.Execution;
 using OrleansHub.Execution.Local;
-using static OrleansHub.Grains.Tests.Execution.ExecutionTestKit;
+using static OrleansHub.Execution.Tests.ExecutionTestKit;
 
-namespace OrleansHub.Grains.Tests.Execution;
+namespace OrleansHub.Execution.Tests;
 
 /// <summary>The local process executor with real processes: output, exit codes, process groups, caps, working directories.</summary>
 public sealed class LocalProcessExecutorTests : IDisposable
@@ -17,7 +16,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task EchoReportsAStdoutLineAndSucceeds()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         var run = await RunAsync(executor, Spec("echo", "hello local"), deadline.Token);
 
@@ -32,7 +31,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task NonZeroExitFailsWithTheExitCodeAndTagsStderr()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         var run = await RunAsync(executor, Shell("echo to-out; echo to-err >&2; exit 3"), deadline.Token);
 
@@ -48,7 +47,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task TheCommandIsAnArgvNotAShellLine()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         var run = await RunAsync(executor, Spec("echo", "$HOME", "a;b", "*", "`id`"), deadline.Token);
 
@@ -59,7 +58,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task TheEnvironmentIsOnlyWhatTheRunIsGiven()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
         var spec = Shell("env") with { Environment = ImmutableDictionary<string, string>.Empty.Add("GREETING", "hi there") };
 
         var run = await RunAsync(executor, spec, deadline.Token);
@@ -73,7 +72,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task CancelKillsTheWholeProcessGroup()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         await using var handle = await executor.StartAsync(Shell("sleep 300 & echo \"group=$$ child=$!\"; sleep 300"), deadline.Token);
         var (group, child) = ParseIds((await ReadUntilAsync(handle, l => l.Text.StartsWith("group=", StringComparison.Ordinal), deadline.Token)).Text);
@@ -90,7 +89,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task TimeoutKillsTheWholeProcessGroup()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
         var spec = Shell("sleep 300 & echo \"group=$$ child=$!\"; sleep 300") with { Timeout = TimeSpan.FromSeconds(1) };
 
         var run = await RunAsync(executor, spec, deadline.Token);
@@ -106,7 +105,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task BackgroundProcessesDoNotOutliveTheRun()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         // The shell exits at once; its background sleep still holds the output pipe.
         var run = await RunAsync(executor, Shell("sleep 300 & echo \"group=$$ child=$!\""), deadline.Token);
@@ -121,7 +120,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task HugeOutputIsTruncatedAtTheCapWithAVisibleMarker()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
         const long cap = 64 * 1024;
         var spec = Shell("yes | head -c 5000000; echo done >&2") with { OutputCapBytes = cap };
 
@@ -140,7 +139,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task ACapThatCutsALineKeepsItsStartAndNothingPastTheCap()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot, o => o.MaxOutputBytes = 4096);
+        await using var executor = LocalExecutor(_workRoot, o => o.MaxOutputBytes = 4096);
 
         var run = await RunAsync(executor, Shell("echo first; head -c 10000 /dev/zero | tr '\\0' x; echo; echo never"), deadline.Token);
 
@@ -155,7 +154,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task LongLinesAreSplitWithoutCuttingACharacter()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot, o => o.MaxLineBytes = 101);
+        await using var executor = LocalExecutor(_workRoot, o => o.MaxLineBytes = 101);
         var sixtyAccents = string.Concat(Enumerable.Repeat("é", 60)); // 120 UTF-8 bytes
 
         var run = await RunAsync(executor, Spec("printf", "%s\\n%0250d\\n", sixtyAccents, "0"), deadline.Token);
@@ -169,7 +168,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task NulAndInvalidUtf8BecomeReplacementCharacters()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         var run = await RunAsync(executor, Spec("printf", "a\\000b\\377c\\r\\nlast-without-newline"), deadline.Token);
 
@@ -180,7 +179,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task EachRunGetsAFreshWorkingDirectoryThatIsRemovedAfterwards()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
         const string script = "pwd; ls -A | wc -l; mkdir -p sub/locked; touch sub/locked/file made-here; chmod 500 sub/locked";
 
         var first = await RunAsync(executor, Shell(script), deadline.Token);
@@ -201,7 +200,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task AMissingProgramFailsWithAReadableReason()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         var run = await RunAsync(executor, Spec("no-such-program-here", "--flag"), deadline.Token);
 
@@ -214,7 +213,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task RunsAreKnownOnlyWhileThisExecutorFollowsThem()
     {
         using var deadline = Deadline();
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
         var spec = Shell("echo ready; sleep 300");
 
         await using var handle = await executor.StartAsync(spec, deadline.Token);
@@ -234,7 +233,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     public async Task DisposingTheExecutorStopsItsRuns()
     {
         using var deadline = Deadline();
-        var executor = Local(_workRoot);
+        var executor = LocalExecutor(_workRoot);
 
         var handle = await executor.StartAsync(Shell("echo \"group=$$ child=0\"; sleep 300"), deadline.Token);
         var (group, _) = ParseIds((await ReadUntilAsync(handle, l => l.Text.StartsWith("group=", StringComparison.Ordinal), deadline.Token)).Text);
@@ -249,7 +248,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     [Fact]
     public async Task CancellingBeforeTheStartRunsNothing()
     {
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
@@ -268,7 +267,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     [InlineData("-starts-with-dash")]
     public async Task AMalformedRunIdIsRejected(string runId)
     {
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         await Assert.ThrowsAsync<ArgumentException>(() => executor.StartAsync(Spec("true") with { RunId = runId }, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => executor.FindAsync(runId, CancellationToken.None));
@@ -277,7 +276,7 @@ public sealed class LocalProcessExecutorTests : IDisposable
     [Fact]
     public async Task AMalformedCommandIsRejected()
     {
-        await using var executor = Local(_workRoot);
+        await using var executor = LocalExecutor(_workRoot);
 
         await Assert.ThrowsAsync<ArgumentException>(() => executor.StartAsync(Spec() , CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => executor.StartAsync(Spec("echo", "a\0b"), CancellationToken.None));

@@ -2,12 +2,11 @@ using System.Collections.Immutable;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using OrleansHub.Execution;
 using OrleansHub.Execution.Docker;
 using OrleansHub.Execution.Local;
-using OrleansHub.Grains.Tests.Support.Docker;
+using OrleansHub.TestSupport.Docker;
 
-namespace OrleansHub.Grains.Tests.Execution;
+namespace OrleansHub.Execution.Tests;
 
 /// <summary>Executors, specs and a way to run one to its end, for the execution tests.</summary>
 internal static class ExecutionTestKit
@@ -24,7 +23,7 @@ internal static class ExecutionTestKit
         return options;
     }
 
-    public static DockerTaskExecutor Docker(Action<ExecutionOptions>? configure = null) =>
+    public static DockerTaskExecutor DockerExecutor(Action<ExecutionOptions>? configure = null) =>
         new(Microsoft.Extensions.Options.Options.Create(Options(o =>
         {
             o.Docker.Socket = DockerDaemon.SocketPath;
@@ -39,7 +38,7 @@ internal static class ExecutionTestKit
             configure?.Invoke(o);
         })), NullLogger<DockerTaskExecutor>.Instance, TimeProvider.System);
 
-    public static LocalProcessExecutor Local(string workRoot, Action<ExecutionOptions>? configure = null) =>
+    public static LocalProcessExecutor LocalExecutor(string workRoot, Action<ExecutionOptions>? configure = null) =>
         new(Microsoft.Extensions.Options.Options.Create(Options(o =>
         {
             o.Local.WorkRoot = workRoot;
