@@ -1,7 +1,8 @@
 // The silo host: PostgreSQL (embedded unless ConnectionStrings:Hub is set), an Orleans silo with the
 // outbox on that database, and the co-hosted API. It only wires and owns the process lifetime; behaviour
-// lives in Outbox/, Grains/ and Api/.
+// lives in Outbox/, Grains/, Execution/ and Api/.
 using OrleansHub.Api;
+using OrleansHub.Execution;
 using OrleansHub.Grains;
 using OrleansHub.Silo.Hosting;
 using OrleansHub.Silo.Logging;
@@ -30,6 +31,7 @@ try
     builder.AddSigningKey(log);
     builder.AddOrleansSilo(connectionString);
     builder.Services.AddHubGrains();
+    builder.Services.AddTaskExecution();
     builder.Services.AddHubApi();
 
     var app = builder.Build();
