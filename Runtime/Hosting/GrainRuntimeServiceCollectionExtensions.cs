@@ -15,7 +15,7 @@ public static class GrainRuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a single-silo grain runtime on the PostgreSQL at <paramref name="connectionString"/>:
-    /// the NpgsqlDataSource, IGrainFactory, storage, reminders and the hosted services. Options bind from
+    /// the NpgsqlDataSource, IGrainFactory, storage, index queries, reminders and the hosted services. Options bind from
     /// the "Runtime" section. Migrations run when the host starts.
     /// </summary>
     public static GrainRuntimeBuilder AddGrainRuntime(this IServiceCollection services, string connectionString)
@@ -53,6 +53,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<ReminderRegistry>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton(sp => new IndexQueries(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<StreamEventStore>();
         services.AddSingleton(sp => new StreamSubscriptions(
             sp.GetRequiredService<StreamEventStore>(), sp.GetRequiredService<RuntimeLog>()));

@@ -114,10 +114,7 @@ internal sealed class StateWrite
         foreach (var update in _indexUpdates)
         {
             var command = new NpgsqlBatchCommand(update.Sql);
-            foreach (var parameter in update.Parameters)
-            {
-                command.Parameters.Add(new() { Value = parameter ?? DBNull.Value });
-            }
+            IndexQueries.Bind(command.Parameters, update.Parameters);
             batch.BatchCommands.Add(command);
         }
     }
