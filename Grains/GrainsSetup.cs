@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansHub.Grains.Interfaces.Tasks;
+using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Orders;
 using OrleansHub.Grains.Tasks;
 using OrleansHub.Grains.Tasks.Execution;
@@ -6,7 +9,11 @@ using OrleansHub.Grains.Workspaces;
 
 namespace OrleansHub.Grains;
 
-/// <summary>Services the domain grains need besides the runtime: their options (validated at start), the task executor, order numbers and the payment gateway.</summary>
+/// <summary>
+/// Services the domain grains need besides the runtime: their options (validated at start), the task executor,
+/// order numbers and the payment gateway; and the services the API asks for what grains own but no single grain
+/// answers: the lists (<c>I...Directory</c>, read from the rows the grains write).
+/// </summary>
 public static class GrainsSetup
 {
     public static IServiceCollection AddHubGrains(this IServiceCollection services)
@@ -15,6 +22,8 @@ public static class GrainsSetup
         services.AddOptions<TaskRunOptions>().BindConfiguration(TaskRunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTaskExecution();
         services.AddOrders();
+        services.TryAddSingleton<ITaskDirectory, TaskDirectory>();
+        services.TryAddSingleton<IWorkspaceDirectory, WorkspaceDirectory>();
         return services;
     }
 }
