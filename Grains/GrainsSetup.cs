@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansHub.Grains.Identity;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Orders;
@@ -12,7 +13,7 @@ namespace OrleansHub.Grains;
 /// <summary>
 /// Services the domain grains need besides the runtime: their options (validated at start), the task executor,
 /// order numbers and the payment gateway; and the services the API asks for what grains own but no single grain
-/// answers: the lists (<c>I...Directory</c>, read from the rows the grains write).
+/// answers: the lists (<c>I...Directory</c>, read from the rows the grains write) and the login verifier.
 /// </summary>
 public static class GrainsSetup
 {
@@ -22,6 +23,7 @@ public static class GrainsSetup
         services.AddOptions<TaskRunOptions>().BindConfiguration(TaskRunOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTaskExecution();
         services.AddOrders();
+        services.AddIdentityGrains();
         services.TryAddSingleton<ITaskDirectory, TaskDirectory>();
         services.TryAddSingleton<IWorkspaceDirectory, WorkspaceDirectory>();
         return services;

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansHub.Grains.Identity;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
 using OrleansHub.Grains.Tests.Infrastructure;
