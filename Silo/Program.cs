@@ -1,7 +1,8 @@
 // The silo host: PostgreSQL (embedded unless ConnectionStrings:Hub is set), the grain runtime and
 // the co-hosted API. It only wires and owns the process lifetime; behaviour lives in Runtime/,
-// Grains/ and Api/.
+// Grains/, Execution/ and Api/.
 using OrleansHub.Api;
+using OrleansHub.Execution;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Identity;
 using OrleansHub.Runtime.Hosting;
@@ -34,6 +35,7 @@ try
         .AddGrains(typeof(UserGrain).Assembly)
         .AddMigrations(typeof(UserGrain).Assembly);
     builder.Services.AddHubGrains();
+    builder.Services.AddTaskExecution();
     builder.Services.AddHubApi();
 
     var app = builder.Build();

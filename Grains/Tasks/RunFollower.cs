@@ -1,5 +1,5 @@
+using OrleansHub.Execution;
 using OrleansHub.Grains.Interfaces.Tasks;
-using OrleansHub.Grains.Tasks.Execution;
 
 namespace OrleansHub.Grains.Tasks;
 

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using OrleansHub.Execution;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Grains.Tasks.Execution;
 using OrleansHub.Grains.Workspaces;
 using OrleansHub.Runtime;
 

@@ -3,13 +3,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansHub.Execution;
 using OrleansHub.Runtime;
 using OrleansHub.Runtime.Hosting;
 using OrleansHub.Runtime.Streams;
 
 namespace OrleansHub.Grains.Tests.Infrastructure;
 
-/// <summary>An in-process silo with every domain grain and service (AddHubGrains), on a real PostgreSQL database.</summary>
+/// <summary>An in-process silo with every domain grain and service (AddHubGrains, AddTaskExecution), wired like Silo/Program.cs, on a real PostgreSQL database.</summary>
 public sealed class DomainSilo : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -76,6 +77,7 @@ public sealed class DomainSilo : IAsyncDisposable
             .AddGrains(typeof(GrainsSetup).Assembly)
             .AddMigrations(typeof(GrainsSetup).Assembly);
         builder.Services.AddHubGrains();
+        builder.Services.AddTaskExecution();
         var host = builder.Build();
         await host.StartAsync();
         return new DomainSilo(host);

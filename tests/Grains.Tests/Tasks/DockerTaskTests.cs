@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Tests.Infrastructure;
-using OrleansHub.Grains.Tests.Support.Docker;
 using OrleansHub.Runtime.Streams;
 using OrleansHub.TestSupport;
+using OrleansHub.TestSupport.Docker;
 
 namespace OrleansHub.Grains.Tests.Tasks;
 

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using OrleansHub.TestSupport.Docker;
+using static OrleansHub.Execution.Tests.ExecutionTestKit;
+
+namespace OrleansHub.Execution.Tests;
+
+/// <summary>The hardening of every container, checked from inside it.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class DockerSandboxTests
+{
+    [DockerFact]
+    public async Task TheCommandRunsAsNobodyWithoutCapabilities()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor();
+
+        var run = await RunAsync(executor, Shell("id -u; id -g; grep -E '^Cap(Eff|Prm|Bnd)|^NoNewPrivs' /proc/self/status"), deadline.Token);
+
+        Assert.Equal(RunOutcome.Succeeded, run.Result.Outcome);
+        var lines = run.Stdout.ToArray();
+        Assert.Equal(["65534", "65534"], lines[..2]);
+        Assert.Contains(lines, l => l.Replace('\t', ' ') == "CapEff: 0000000000000000");
+        Assert.Contains(lines, l => l.Replace('\t', ' ') == "CapPrm: 0000000000000000");
+        Assert.Contains(lines, l => l.Replace('\t', ' ') == "CapBnd: 0000000000000000");
+        Assert.Contains(lines, l => l.Replace('\t', ' ') == "NoNewPrivs: 1");
+    }
+
+    [DockerFact]
+    public async Task TheSandboxHasNoNetwork()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor();
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var hostAddress = HostAddress();
+
+        var run = await RunAsync(executor, Shell(
+            $"cat /proc/net/dev; nc -w 3 {hostAddress} {port} </dev/null; echo \"host=$?\"; nc -w 3 1.1.1.1 53 </dev/null; echo \"internet=$?\""),
+            deadline.Token);
+
+        // /proc/net/dev: two header lines, then one "name: counters" line per interface.
+        var interfaces = run.Stdout.Where(l => l.Contains(':', StringComparison.Ordinal) && !l.Contains('|', StringComparison.Ordinal))
+            .Select(l => l.Split(':')[0].Trim()).ToArray();
+        Assert.Equal(["lo"], interfaces);
+        Assert.Contains(run.Stdout, l => l.StartsWith("host=", StringComparison.Ordinal) && l != "host=0");
+        Assert.Contains(run.Stdout, l => l.StartsWith("internet=", StringComparison.Ordinal) && l != "internet=0");
+        Assert.Contains(run.Stderr, l => l.Contains("Network is unreachable", StringComparison.Ordinal));
+        Assert.False(listener.Pending(), "the sandbox reached a listener on the host");
+    }
+
+    [DockerFact]
+    public async Task TheRootIsReadOnlyAndTmpIsWritableButNotExecutable()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor();
+
+        var run = await RunAsync(executor, Shell(
+            "echo x > /probe; echo \"root=$?\"; echo kept > /tmp/probe && cat /tmp/probe; cp /bin/busybox /tmp/bb && /tmp/bb true; echo \"exec=$?\""),
+            deadline.Token);
+
+        Assert.Equal(RunOutcome.Succeeded, run.Result.Outcome);
+        Assert.Contains(run.Stdout, l => l.StartsWith("root=", StringComparison.Ordinal) && l != "root=0");
+        Assert.Contains("kept", run.Stdout);
+        Assert.Contains(run.Stdout, l => l.StartsWith("exec=", StringComparison.Ordinal) && l != "exec=0");
+        Assert.Contains(run.Stderr, l => l.Contains("Read-only file system", StringComparison.Ordinal));
+        Assert.Contains(run.Stderr, l => l.Contains("Permission denied", StringComparison.Ordinal));
+    }
+
+    [DockerFact]
+    public async Task ProcessCreationStopsAtThePidsLimit()
+    {
+        using var deadline = Deadline();
+        const int limit = 32;
+        await using var executor = DockerExecutor(o => o.Docker.PidsLimit = limit);
+
+        // Each background sleep is one more process; echo is a builtin and prints how many exist.
+        var spec = Shell("i=0; while [ $i -lt 500 ]; do sleep 60 & i=$((i+1)); echo $i; done") with { Timeout = TimeSpan.FromSeconds(60) };
+        var run = await RunAsync(executor, spec, deadline.Token);
+
+        Assert.Equal(RunOutcome.Failed, run.Result.Outcome);
+        var spawned = run.Stdout.Select(int.Parse).DefaultIfEmpty(0).Max();
+        Assert.InRange(spawned, 1, limit - 1);
+        Assert.Contains(run.Stderr, l => l.Contains("can't fork", StringComparison.Ordinal));
+        await DockerExecutorTests.AssertGoneAsync(spec.RunId, deadline.Token);
+    }
+
+    [DockerFact]
+    public async Task AForkBombIsContainedAndTheHostCarriesOn()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor(o => o.Docker.PidsLimit = 32);
+
+        var bomb = Shell("bomb() { bomb | bomb & }; bomb; sleep 30") with { Timeout = TimeSpan.FromSeconds(5) };
+        var run = await RunAsync(executor, bomb, deadline.Token);
+        var after = await RunAsync(executor, Spec("echo", "still fine"), deadline.Token);
+
+        Assert.Contains(run.Result.Outcome, (RunOutcome[])[RunOutcome.Failed, RunOutcome.TimedOut]);
+        await DockerExecutorTests.AssertGoneAsync(bomb.RunId, deadline.Token);
+        Assert.Equal(RunOutcome.Succeeded, after.Result.Outcome);
+        Assert.Equal(["still fine"], after.Stdout);
+    }
+
+    [DockerFact]
+    public async Task AMemoryHogIsKilledWithAReadableReason()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor(o => o.Docker.MemoryBytes = 16L * 1024 * 1024);
+
+        // A 64 MiB shell variable cannot fit in 16 MiB.
+        var spec = Shell("x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo ${#x}") with { Timeout = TimeSpan.FromSeconds(60) };
+        var run = await RunAsync(executor, spec, deadline.Token);
+
+        Assert.True(run.Result.Outcome == RunOutcome.Failed, run.ToString());
+        Assert.Equal("killed: out of memory (limit 16 MiB)", run.Result.Error);
+        Assert.DoesNotContain("67108864", run.Stdout);
+        await DockerExecutorTests.AssertGoneAsync(spec.RunId, deadline.Token);
+    }
+
+    // An address of this machine that is not loopback, so "unreachable" means no network at all.
+    private static IPAddress HostAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?? IPAddress.Parse("192.0.2.1");
+}
