@@ -1,6 +1,8 @@
 // The HTTP face of OrleansHub: REST endpoints in feature folders, problem details, request ids.
-// It calls grains and reads index tables; it holds no domain state and never touches the
-// runtime's internals. Hosts (the silo, or a standalone API node) call AddHubApi and MapHubApi.
+// It calls grains, and for lists and the login check the services the grains' features implement
+// (Grains.Interfaces: I...Directory, ILoginVerifier); it runs no SQL of its own (the readiness
+// probe's SELECT 1 aside), holds no domain state and never touches the runtime's internals.
+// Hosts (the silo, or a standalone API node) call AddHubApi and MapHubApi.
 using System.Text.Json;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Dashboard;

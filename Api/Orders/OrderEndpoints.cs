@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
@@ -70,14 +69,14 @@ internal static class OrderEndpoints
     }
 
     private static async Task<Ok<Page<OrderView>>> ListAsync(
-        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] IOrderDirectory orders,
         string? status, string? sort, int? limit, int? offset, CancellationToken cancellationToken)
     {
         var callerId = caller.UserId();
         var page = PageQuery.From(limit, offset);
-        var (ids, total) = await OrderQueries.ListAsync(database, OrderQueries.ByCustomer, callerId, OrderQueries.Filter(status, sort), page, cancellationToken);
-        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IOrderGrain>(id).GetAsync(callerId)));
-        return TypedResults.Ok(Page<OrderView>.From(views, page, total));
+        var ids = await orders.ListByCustomerAsync(callerId, new OrderListFilter(status, sort), page.ToRange(), cancellationToken);
+        var views = await Task.WhenAll(ids.Items.Select(id => grains.GetGrain<IOrderGrain>(id).GetAsync(callerId)));
+        return TypedResults.Ok(Page<OrderView>.From(views, page, ids.Total));
     }
 
     private static async Task<Ok<OrderView>> GetAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>

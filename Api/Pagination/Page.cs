@@ -1,3 +1,5 @@
+using OrleansHub.Grains.Interfaces.Lists;
+
 namespace OrleansHub.Api.Pagination;
 
 /// <summary>The list envelope of API.md: <c>{"data": [...], "pagination": {...}}</c>.</summary>
@@ -21,4 +23,7 @@ public sealed record PageQuery(int Limit, int Offset)
 
     public static PageQuery From(int? limit, int? offset) =>
         new(Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit), Math.Max(0, offset ?? 0));
+
+    /// <summary>The slice to ask a list's owner for.</summary>
+    public ListRange ToRange() => new(Limit, Offset);
 }

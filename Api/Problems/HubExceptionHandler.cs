@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
 using OrleansHub.Grains.Interfaces.Errors;
@@ -80,7 +80,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         // SQLSTATE class 22 (data exception: a NUL byte, a value out of range, text too long for
         // its column) means a client value got past validation into a query; the value is the
         // problem, not the server. Logged at Debug only, like every 4xx.
-        PostgresException { SqlState: [ '2', '2', .. ] } or StorageException { SqlState: [ '2', '2', .. ] } => Problem(StatusCodes.Status400BadRequest, "Bad request", "A value in the request cannot be stored (for example, it contains a NUL character or is too long)."),
+        DbException { SqlState: [ '2', '2', .. ] } or StorageException { SqlState: [ '2', '2', .. ] } => Problem(StatusCodes.Status400BadRequest, "Bad request", "A value in the request cannot be stored (for example, it contains a NUL character or is too long)."),
         StorageException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database is unavailable; retry later."),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", null),
     };

@@ -1,10 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Conventions;
-using OrleansHub.Api.Orders;
 using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Orders;
@@ -47,13 +45,13 @@ internal static class StoreEndpoints
     }
 
     private static async Task<Ok<Page<StoreView>>> ListAsync(
-        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] IStoreDirectory directory,
         int? limit, int? offset, CancellationToken cancellationToken)
     {
         var page = PageQuery.From(limit, offset);
-        var (ids, total) = await StoreQueries.ListOwnedAsync(database, caller.UserId(), page, cancellationToken);
-        var stores = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStoreGrain>(id).FindAsync()));
-        return TypedResults.Ok(Page<StoreView>.From([.. stores.OfType<StoreView>()], page, total));
+        var ids = await directory.ListOwnedAsync(caller.UserId(), page.ToRange(), cancellationToken);
+        var stores = await Task.WhenAll(ids.Items.Select(id => grains.GetGrain<IStoreGrain>(id).FindAsync()));
+        return TypedResults.Ok(Page<StoreView>.From([.. stores.OfType<StoreView>()], page, ids.Total));
     }
 
     private static async Task<Ok<MenuView>> GetMenuAsync(string id, [FromServices] IGrainFactory grains) =>
@@ -65,7 +63,7 @@ internal static class StoreEndpoints
 
     /// <summary>The owner's list; anyone else (the store is public, its orders are not) gets 404.</summary>
     private static async Task<Ok<Page<OrderView>>> ListOrdersAsync(
-        string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] IOrderDirectory orders,
         string? status, string? sort, int? limit, int? offset, CancellationToken cancellationToken)
     {
         var callerId = caller.UserId();
@@ -74,8 +72,8 @@ internal static class StoreEndpoints
             throw new NotFoundException("Store not found.");
         }
         var page = PageQuery.From(limit, offset);
-        var (ids, total) = await OrderQueries.ListAsync(database, OrderQueries.ByStore, id, OrderQueries.Filter(status, sort), page, cancellationToken);
-        var views = await Task.WhenAll(ids.Select(orderId => grains.GetGrain<IOrderGrain>(orderId).GetAsync(callerId)));
-        return TypedResults.Ok(Page<OrderView>.From(views, page, total));
+        var ids = await orders.ListByStoreAsync(id, new OrderListFilter(status, sort), page.ToRange(), cancellationToken);
+        var views = await Task.WhenAll(ids.Items.Select(orderId => grains.GetGrain<IOrderGrain>(orderId).GetAsync(callerId)));
+        return TypedResults.Ok(Page<OrderView>.From(views, page, ids.Total));
     }
 }

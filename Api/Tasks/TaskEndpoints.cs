@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
@@ -47,7 +46,7 @@ internal static class TaskEndpoints
     }
 
     private static async Task<Ok<Page<TaskView>>> ListAsync(
-        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] ITaskDirectory tasks,
         string? workspaceId, string? status, int? limit, int? offset, CancellationToken cancellationToken)
     {
         if (status is not null && !TaskStatuses.IsFinal(status) && status is not (TaskStatuses.Queued or TaskStatuses.Running))
@@ -55,9 +54,9 @@ internal static class TaskEndpoints
             throw new ValidationException("status", "One of queued, running, succeeded, failed, cancelled, timed_out.");
         }
         var page = PageQuery.From(limit, offset);
-        var (ids, total) = await TaskQueries.ListAsync(database, caller.UserId(), workspaceId, status, page, cancellationToken);
-        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<ITaskGrain>(id).GetAsync()));
-        return TypedResults.Ok(Page<TaskView>.From(views, page, total));
+        var ids = await tasks.ListVisibleAsync(caller.UserId(), new TaskListFilter(workspaceId, status), page.ToRange(), cancellationToken);
+        var views = await Task.WhenAll(ids.Items.Select(id => grains.GetGrain<ITaskGrain>(id).GetAsync()));
+        return TypedResults.Ok(Page<TaskView>.From(views, page, ids.Total));
     }
 
     private static async Task<Ok<TaskView>> GetAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
@@ -71,11 +70,12 @@ internal static class TaskEndpoints
     }
 
     private static async Task<Ok<TaskLogPage>> LogsAsync(
-        string id, long? after, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        string id, long? after, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] ITaskDirectory tasks,
         CancellationToken cancellationToken)
     {
         await VisibleAsync(id, caller, grains, WorkspaceRoles.Viewer);
-        return TypedResults.Ok(new TaskLogPage(await TaskQueries.LogsAsync(database, id, Math.Max(0, after ?? 0), cancellationToken)));
+        var lines = await tasks.ReadLogAsync(id, Math.Max(0, after ?? 0), cancellationToken);
+        return TypedResults.Ok(new TaskLogPage([.. lines.Select(line => line.ToEntry())]));
     }
 
     private static async Task StreamAsync(

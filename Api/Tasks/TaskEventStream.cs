@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Outbox.EventLog;
@@ -42,11 +43,18 @@ internal static class TaskEventStream
             var frame = $"id: {streamEvent.Seq}\nevent: {name}\ndata: {streamEvent.DataJson}\n\n";
             await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), cancellationToken);
             await http.Response.Body.FlushAsync(cancellationToken);
-            if (name == "status" && TaskQueries.StatusOf(streamEvent.DataJson) is { } status && TaskStatuses.IsFinal(status))
+            if (name == "status" && StatusOf(streamEvent.DataJson) is { } status && TaskStatuses.IsFinal(status))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>The status inside a task.status event's data.</summary>
+    private static string? StatusOf(string dataJson)
+    {
+        using var document = JsonDocument.Parse(dataJson);
+        return document.RootElement.TryGetProperty("status", out var status) ? status.GetString() : null;
     }
 
     private sealed class ChannelSink : IStreamSink

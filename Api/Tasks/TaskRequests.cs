@@ -26,3 +26,8 @@ public sealed record CreateTaskRequest(
 public sealed record TaskLogEntry(long Seq, string Stream, string Line, DateTimeOffset Timestamp);
 
 public sealed record TaskLogPage(IReadOnlyList<TaskLogEntry> Data);
+
+internal static class TaskLogMapping
+{
+    public static TaskLogEntry ToEntry(this StoredTaskLogLine line) => new(line.Seq, line.Stream, line.Line, line.Timestamp);
+}

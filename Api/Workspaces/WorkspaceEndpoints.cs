@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
@@ -41,22 +40,15 @@ internal static class WorkspaceEndpoints
     }
 
     private static async Task<Ok<Page<WorkspaceView>>> ListAsync(
-        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] NpgsqlDataSource database,
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] IWorkspaceDirectory directory,
         int? limit, int? offset, string? sort, string? search, string? status, CancellationToken cancellationToken)
     {
-        if (!WorkspaceQueries.IsValidSort(sort))
-        {
-            throw new ValidationException("sort", "One of name:asc, name:desc, created_at:asc, created_at:desc.");
-        }
-        if (status is not null and not (WorkspaceStatuses.Active or WorkspaceStatuses.Archived))
-        {
-            throw new ValidationException("status", "One of active, archived.");
-        }
         var page = PageQuery.From(limit, offset);
         var userId = caller.UserId();
-        var (ids, total) = await WorkspaceQueries.ListAsync(database, userId, search, status, sort, page, cancellationToken);
-        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IWorkspaceGrain>(id).GetAsync(userId)));
-        return TypedResults.Ok(Page<WorkspaceView>.From(views, page, total));
+        // The directory checks sort and status (400 naming the field).
+        var ids = await directory.ListAsync(userId, new WorkspaceListFilter(search, status, sort), page.ToRange(), cancellationToken);
+        var views = await Task.WhenAll(ids.Items.Select(id => grains.GetGrain<IWorkspaceGrain>(id).GetAsync(userId)));
+        return TypedResults.Ok(Page<WorkspaceView>.From(views, page, ids.Total));
     }
 
     private static async Task<Ok<WorkspaceView>> GetAsync(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>

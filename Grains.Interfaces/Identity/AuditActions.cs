@@ -2,7 +2,7 @@ namespace OrleansHub.Grains.Interfaces.Identity;
 
 /// <summary>
 /// Values of <c>audit_logs.action</c>. Other features add theirs as <c>&lt;resource&gt;_deleted</c>,
-/// <c>&lt;resource&gt;_&lt;verb&gt;</c>, written with <c>AuditLog.Entry</c> in the same transaction as their state.
+/// <c>&lt;resource&gt;_&lt;verb&gt;</c>, written with <c>AuditLog.Entry</c> (Grains/Identity) in the same transaction as their state.
 /// </summary>
 public static class AuditActions
 {

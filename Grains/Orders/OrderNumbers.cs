@@ -1,4 +1,4 @@
-using Npgsql;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Orders;
 
@@ -8,20 +8,17 @@ namespace OrleansHub.Grains.Orders;
 /// The store grain reserves ranges and hands numbers out from memory (<see cref="OrderNumberBlock"/>); the
 /// order's own write has a unique constraint on (store, day, number) as the final guarantee.
 /// </summary>
-public sealed class OrderNumbers(NpgsqlDataSource database)
+public sealed class OrderNumbers(IndexQueries index)
 {
     /// <summary>Reserves the next <paramref name="count"/> numbers; returns the last of them.</summary>
     public async Task<int> ReserveAsync(string storeId, DateOnly day, int count)
     {
-        await using var command = database.CreateCommand("""
+        var last = await index.ExecuteAsync(new IndexUpdate("""
             INSERT INTO order_number_counters AS c (store_id, business_day, last_number) VALUES ($1, $2, $3)
             ON CONFLICT (store_id, business_day) DO UPDATE SET last_number = c.last_number + $3
             RETURNING last_number
-            """);
-        command.Parameters.Add(new() { Value = storeId });
-        command.Parameters.Add(new() { Value = day });
-        command.Parameters.Add(new() { Value = count });
-        return (int)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+            """, storeId, day, count), reader => reader.GetInt32(0), CancellationToken.None).ConfigureAwait(false);
+        return last[0];
     }
 
     /// <summary>
@@ -30,14 +27,9 @@ public sealed class OrderNumbers(NpgsqlDataSource database)
     /// </summary>
     public async Task GiveBackAsync(string storeId, DateOnly day, int lastUsed, int lastReserved)
     {
-        await using var command = database.CreateCommand("""
+        await index.ExecuteAsync(new IndexUpdate("""
             UPDATE order_number_counters SET last_number = $3
             WHERE store_id = $1 AND business_day = $2 AND last_number = $4
-            """);
-        command.Parameters.Add(new() { Value = storeId });
-        command.Parameters.Add(new() { Value = day });
-        command.Parameters.Add(new() { Value = lastUsed });
-        command.Parameters.Add(new() { Value = lastReserved });
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            """, storeId, day, lastUsed, lastReserved), CancellationToken.None).ConfigureAwait(false);
     }
 }

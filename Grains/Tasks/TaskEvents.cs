@@ -7,6 +7,9 @@ namespace OrleansHub.Grains.Tasks;
 /// <summary>What a task change emits (status and progress to task and workspace streams, logs to the task's) and its list row.</summary>
 internal static class TaskEvents
 {
+    /// <summary>The type of an output line's event; <see cref="TaskDirectory"/> reads them back by it.</summary>
+    public const string Log = "task.log";
+
     public static StreamId Stream(string taskId) => new("task", taskId);
 
     public static StreamEvent[] Status(TaskState state)
@@ -22,8 +25,9 @@ internal static class TaskEvents
     }
 
     public static IEnumerable<StreamEvent> Logs(TaskState state, IEnumerable<TaskLogLine> lines) =>
-        lines.Select(line => new StreamEvent(Stream(state.Id), "task.log", line));
+        lines.Select(line => new StreamEvent(Stream(state.Id), Log, line));
 
+    /// <summary>The task's list row; <see cref="TaskDirectory"/>, the workspace and the quota grain read these rows.</summary>
     public static IndexUpdate[] Row(TaskState state) =>
     [
         new("""

@@ -1,4 +1,3 @@
-using Npgsql;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Outbox.Storage;
 
@@ -12,22 +11,17 @@ namespace OrleansHub.Grains.Tasks;
 /// forgotten when the activation next starts.
 /// </summary>
 [GrainType("task-quota")]
-public sealed class UserTaskQuotaGrain(NpgsqlDataSource database) : Grain, IUserTaskQuotaGrain
+public sealed class UserTaskQuotaGrain(IndexQueries index) : Grain, IUserTaskQuotaGrain
 {
     private readonly HashSet<string> _active = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(
-            "SELECT id FROM tasks WHERE created_by = $1 AND status IN ($2, $3)");
-        command.Parameters.Add(new() { Value = this.GetPrimaryKeyString() });
-        command.Parameters.Add(new() { Value = TaskStatuses.Queued });
-        command.Parameters.Add(new() { Value = TaskStatuses.Running });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            _active.Add(reader.GetString(0));
-        }
+        var active = await index.ReadAsync(
+            new IndexQuery("SELECT id FROM tasks WHERE created_by = $1 AND status IN ($2, $3)",
+                this.GetPrimaryKeyString(), TaskStatuses.Queued, TaskStatuses.Running),
+            reader => reader.GetString(0), cancellationToken);
+        _active.UnionWith(active);
     }
 
     public Task<bool> TryAcquireAsync(string taskId, int limit)

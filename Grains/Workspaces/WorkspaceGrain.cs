@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
@@ -17,7 +16,7 @@ namespace OrleansHub.Grains.Workspaces;
 public sealed class WorkspaceGrain(
     [OutboxState("workspace")] IOutboxState<WorkspaceState> state,
     IOptions<TaskQueueOptions> queue,
-    NpgsqlDataSource database,
+    IndexQueries index,
     TimeProvider clock) : Grain, IWorkspaceGrain
 {
     private WorkspaceState S => state.State;
@@ -27,7 +26,7 @@ public sealed class WorkspaceGrain(
         // A workspace not created yet (or deleted, its tasks cancelled) has no task side to read.
         if (S.Exists)
         {
-            var rows = await WorkspaceTaskRows.ReadAsync(database, this.GetPrimaryKeyString(), cancellationToken);
+            var rows = await WorkspaceTaskRows.ReadAsync(index, this.GetPrimaryKeyString(), cancellationToken);
             await StartAllAsync(S.Restore(rows, queue.Value.MaxRunningPerWorkspace));
         }
     }

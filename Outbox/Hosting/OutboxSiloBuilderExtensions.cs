@@ -81,6 +81,7 @@ public static class OutboxSiloBuilderExtensions
         services.AddSingleton<OutboxGrainStorage>();
         services.AddKeyedSingleton<IGrainStorage>(OutboxStorage.ProviderName, (sp, _) => sp.GetRequiredService<OutboxGrainStorage>());
         services.AddSingleton<IAttributeToFactoryMapper<OutboxStateAttribute>, OutboxStateAttributeMapper>();
+        services.AddSingleton(sp => new IndexQueries(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<StreamEventStore>();
         services.AddSingleton<OutboxStreamProvider>();
         services.AddSingleton<LiveStreams>();

@@ -1,9 +1,10 @@
 namespace OrleansHub.Outbox.Storage;
 
 /// <summary>
-/// A SQL statement on an index table (a list that is read without loading grains) that commits in the same
-/// transaction as a grain's state write: both happen or neither does. Parameters are positional ($1, $2, ...).
-/// The outbox runs it as given; the table belongs to the feature that writes it (its migrations and its reads).
+/// A SQL statement on an index table (a list its feature reads back through <see cref="IndexQueries"/>) that
+/// commits in the same transaction as a grain's state write: both happen or neither does. Parameters are
+/// positional ($1, $2, ...). The outbox runs it as given; the table belongs to the domain's migrations.
+/// A change that has no state to ride with runs on its own with <see cref="IndexQueries.ExecuteAsync(IndexUpdate, CancellationToken)"/>.
 /// </summary>
 public sealed record IndexUpdate(string Sql, params IReadOnlyList<object?> Parameters);
 

@@ -116,10 +116,7 @@ internal sealed class StateWrite
         foreach (var update in _indexUpdates)
         {
             var command = new NpgsqlBatchCommand(update.Sql);
-            foreach (var parameter in update.Parameters)
-            {
-                command.Parameters.Add(new() { Value = parameter ?? DBNull.Value });
-            }
+            IndexQueries.Bind(command.Parameters, update.Parameters);
             batch.BatchCommands.Add(command);
         }
     }
@@ -150,11 +147,6 @@ internal sealed class StateWrite
         PostgresException { SqlState: EtagMismatch } => new InconsistentStateException(
             $"State '{_stateName}' of {_id} was written by someone else (expected version {_expectedVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}).",
             storedEtag: null, currentEtag: _expectedVersion?.ToString(CultureInfo.InvariantCulture)),
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres =>
-            new DuplicateIndexEntryException($"Index entry already exists ({postgres.ConstraintName}).")
-            {
-                ConstraintName = postgres.ConstraintName,
-            },
         _ => StorageException.From(exception),
     };
 }

@@ -21,9 +21,14 @@ public sealed class StorageException : Exception
     [Id(0)]
     public string? SqlState { get; init; }
 
-    /// <summary>Npgsql's exceptions as <see cref="StorageException"/>; anything else as it is.</summary>
+    /// <summary>
+    /// Npgsql's exceptions as <see cref="StorageException"/> (a unique violation as
+    /// <see cref="DuplicateIndexEntryException"/>); anything else as it is.
+    /// </summary>
     public static Exception From(Exception exception) => exception switch
     {
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique =>
+            new DuplicateIndexEntryException($"Index entry already exists ({unique.ConstraintName}).") { ConstraintName = unique.ConstraintName },
         PostgresException postgres => new StorageException($"PostgreSQL refused the request: {postgres.MessageText}") { SqlState = postgres.SqlState },
         NpgsqlException npgsql => new StorageException($"The database could not be reached: {npgsql.Message}"),
         _ => exception,

@@ -58,12 +58,12 @@ internal static class ApiKeyEndpoints
         int? limit,
         int? offset,
         ClaimsPrincipal caller,
-        [FromServices] IdentityQueries queries,
+        [FromServices] IIdentityDirectory directory,
         CancellationToken cancellationToken)
     {
         var page = PageQuery.From(limit, offset);
-        var (keys, total) = await queries.ListApiKeysAsync(caller.UserId(), page, cancellationToken);
-        return TypedResults.Ok(Page<ApiKeyResponse>.From([.. keys.Select(k => k.ToResponse())], page, total));
+        var keys = await directory.ListApiKeysAsync(caller.UserId(), page.ToRange(), cancellationToken);
+        return TypedResults.Ok(Page<ApiKeyResponse>.From([.. keys.Items.Select(k => k.ToResponse())], page, keys.Total));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
+using OrleansHub.Grains.Interfaces.Identity;
 
 namespace OrleansHub.Api.Identity.AuditLogs;
 
@@ -27,14 +28,14 @@ internal static class AuditLogEndpoints
         DateTimeOffset? to,
         int? limit,
         int? offset,
-        [FromServices] IdentityQueries queries,
+        [FromServices] IIdentityDirectory directory,
         CancellationToken cancellationToken)
     {
         var page = PageQuery.From(limit, offset);
-        var (entries, total) = await queries.ListAuditLogsAsync(
-            new AuditFilter(NullIfEmpty(userId), NullIfEmpty(action), from?.ToUniversalTime(), to?.ToUniversalTime()), page, cancellationToken);
+        var entries = await directory.ListAuditLogAsync(
+            new AuditFilter(NullIfEmpty(userId), NullIfEmpty(action), from?.ToUniversalTime(), to?.ToUniversalTime()), page.ToRange(), cancellationToken);
         return TypedResults.Ok(Page<AuditLogResponse>.From(
-            [.. entries.Select(e => new AuditLogResponse(e.Id, e.At, e.UserId, e.Action, e.Target, e.Ip, e.Details))], page, total));
+            [.. entries.Items.Select(e => new AuditLogResponse(e.Id, e.At, e.UserId, e.Action, e.Target, e.Ip, e.Details))], page, entries.Total));
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -60,11 +60,8 @@ internal static class SessionEndpoints
     private static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest body,
         HttpContext http,
-        [FromServices] IGrainFactory grains,
-        [FromServices] IdentityQueries queries,
+        [FromServices] ILoginVerifier logins,
         [FromServices] SessionIssuer sessions,
-        [FromServices] LoginTiming timing,
-        [FromServices] TimeProvider clock,
         [FromServices] ILogger<SessionIssuer> logger,
         CancellationToken cancellationToken)
     {
@@ -76,24 +73,11 @@ internal static class SessionEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var email = Emails.Normalize(body.Email!);
-        var userId = await queries.FindUserIdByEmailAsync(email, cancellationToken);
-        UserView? user = null;
-        if (userId is null)
+        // The verifier spends the same hashing work on an unknown email and audits every failure.
+        var check = await logins.VerifyAsync(new LoginAttempt(body.Email!, body.Password!, http.ClientIp()), cancellationToken);
+        if (check.User is not { } user)
         {
-            timing.VerifyAgainstDecoy(body.Password!);
-        }
-        else
-        {
-            user = await grains.GetGrain<IUserGrain>(userId).VerifyPasswordAsync(new VerifyPassword(body.Password!));
-        }
-        if (user is null)
-        {
-            AuthLog.LoginFailed(logger, userId);
-            await queries.RecordAsync(
-                AuditLog.Entry(clock.GetUtcNow(), userId, AuditActions.LoginFailed, userId is null ? null : $"user:{userId}", http.ClientIp(),
-                    new { email, reason = userId is null ? "unknown_email" : "wrong_password" }),
-                CancellationToken.None);
+            AuthLog.LoginFailed(logger, check.UserId);
             return IdentityProblems.Unauthorized("The email or the password is wrong.");
         }
         return TypedResults.Ok(await sessions.StartAsync(user, "password", http.ClientIp()));

@@ -6,20 +6,13 @@ using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Pagination;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
+using OrleansHub.Grains.Interfaces.Lists;
 
 namespace OrleansHub.Api.Identity.Users;
 
 /// <summary>/api/v1/users: user administration, admins only.</summary>
 internal static class UserEndpoints
 {
-    /// <summary><c>sort</c> fields of GET /api/v1/users (default created_at:asc).</summary>
-    private static readonly Dictionary<string, string> SortColumns = new(StringComparer.Ordinal)
-    {
-        ["created_at"] = "created_at",
-        ["username"] = "username",
-        ["email"] = "email",
-    };
-
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/users").WithTags("Users")
@@ -34,19 +27,21 @@ internal static class UserEndpoints
         int? limit,
         int? offset,
         string? sort,
-        [FromServices] IdentityQueries queries,
+        [FromServices] IIdentityDirectory directory,
         CancellationToken cancellationToken)
     {
-        if (!TryOrderBy(sort, out var orderBy))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["sort"] = [$"Must be field:asc or field:desc with field one of: {string.Join(", ", SortColumns.Keys)}."],
-            });
-        }
         var page = PageQuery.From(limit, offset);
-        var (users, total) = await queries.ListUsersAsync(page, orderBy, cancellationToken);
-        return TypedResults.Ok(Page<UserResponse>.From([.. users.Select(u => u.ToResponse())], page, total));
+        ListPage<UserView> users;
+        try
+        {
+            users = await directory.ListUsersAsync(sort, page.ToRange(), cancellationToken);
+        }
+        catch (ValidationException invalid)
+        {
+            // An answer of this endpoint, like its other refusals, not an error for the exception handler.
+            return TypedResults.ValidationProblem(invalid.Errors.ToDictionary());
+        }
+        return TypedResults.Ok(Page<UserResponse>.From([.. users.Items.Select(u => u.ToResponse())], page, users.Total));
     }
 
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> ChangeRoleAsync(
@@ -81,24 +76,4 @@ internal static class UserEndpoints
         }
     }
 
-    private static bool TryOrderBy(string? sort, out string orderBy)
-    {
-        orderBy = "created_at ASC, id ASC";
-        if (string.IsNullOrEmpty(sort))
-        {
-            return true;
-        }
-        var parts = sort.Split(':');
-        if (parts.Length is < 1 or > 2 || !SortColumns.TryGetValue(parts[0], out var column))
-        {
-            return false;
-        }
-        var direction = parts.Length == 1 || parts[1] == "asc" ? "ASC" : parts[1] == "desc" ? "DESC" : null;
-        if (direction is null)
-        {
-            return false;
-        }
-        orderBy = $"{column} {direction}, id {direction}";
-        return true;
-    }
 }

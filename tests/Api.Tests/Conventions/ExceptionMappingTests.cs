@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrleansHub.Api.Tests.Infrastructure;
 using OrleansHub.Grains.Interfaces.Errors;
-using OrleansHub.Runtime;
+using Orleans.Runtime;
+using Orleans.Storage;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Tests.Conventions;
 
@@ -30,6 +32,9 @@ public sealed class ExceptionMappingTests(ApiFixture api) : IClassFixture<ApiFix
         { new AggregateException(new NotFoundException("Wrapped.")), 404, "NOT_FOUND" },
         { new PostgresException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "ERROR", "22021"), 400, "VALIDATION_ERROR" },
         { new PostgresException("relation \"users\" does not exist", "ERROR", "ERROR", "42P01"), 500, "INTERNAL_ERROR" },
+        { new StorageException("PostgreSQL refused the request: invalid byte sequence") { SqlState = "22021" }, 400, "VALIDATION_ERROR" },
+        { new StorageException("The database could not be reached: connection refused"), 503, "SERVICE_UNAVAILABLE" },
+        { new StorageException("PostgreSQL refused the request: terminating connection") { SqlState = "57P01" }, 503, "SERVICE_UNAVAILABLE" },
     };
 
     [Theory]

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using OrleansHub.Api.Auth;
 using OrleansHub.Api.Identity;
-using OrleansHub.Grains.Interfaces.Identity;
+using OrleansHub.Grains.Identity;
 
 namespace OrleansHub.Api.Tests.Identity;
 
-/// <summary>What the identity settings accept, as validated when the host starts.</summary>
+/// <summary>What the identity settings (the API's and the identity grains') accept, as validated when the host starts.</summary>
 public sealed class IdentityOptionsTests
 {
     private static readonly string GoodKey = Convert.ToBase64String(new byte[32]);
@@ -68,6 +68,8 @@ public sealed class IdentityOptionsTests
         services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = environment });
         services.AddLogging();
         services.AddHubIdentity();
+        // The password settings are the identity grains'; the silo registers both.
+        services.AddIdentityGrains();
         return services.BuildServiceProvider();
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OrleansHub.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The whole silo (runtime, grains, API) on real Kestrel at 127.0.0.1:&lt;free port&gt;, on its own
+/// The whole silo (Orleans, grains, API) on real Kestrel at 127.0.0.1:&lt;free port&gt;, on its own
 /// database of the test run's PostgreSQL. <see cref="Settings"/> override configuration per factory.
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
@@ -28,6 +28,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["RateLimits:Anonymous:PermitLimit"] = "1000000",
             ["RateLimits:Auth:PermitLimit"] = "1000000",
             ["RateLimits:PerCaller:PermitLimit"] = "1000000",
+
+            // Every factory is a silo of its own cluster (its own database): each needs a port of its own.
+            ["Orleans:SiloPort"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -2,7 +2,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Api.Tests.Infrastructure;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Api.Tests.Orders;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Api.Realtime;
-using OrleansHub.Runtime;
+
 
 namespace OrleansHub.Api.Tests.Orders;
 

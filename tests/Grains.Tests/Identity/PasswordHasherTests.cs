@@ -1,4 +1,4 @@
-using OrleansHub.Grains.Interfaces.Identity;
+using OrleansHub.Grains.Identity;
 
 namespace OrleansHub.Grains.Tests.Identity;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansHub.Grains.Identity;
-using OrleansHub.Grains.Interfaces.Identity;
 using OrleansHub.Runtime;
 using OrleansHub.Runtime.Hosting;
 
@@ -17,15 +16,22 @@ public sealed class IdentitySilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>Starts a silo hashing passwords with <paramref name="iterations"/> PBKDF2 iterations.</summary>
+    /// <summary>The silo's services: the identity lists and the login verifier besides the runtime's.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>
+    /// Starts a silo hashing passwords with <paramref name="iterations"/> PBKDF2 iterations (the Testing
+    /// environment allows fewer than production's floor).
+    /// </summary>
     public static async Task<IdentitySilo> StartAsync(string connectionString, int iterations = 1_000)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
         builder.Services.Configure<PasswordHashingOptions>(options => options.Iterations = iterations);
         builder.Services.AddGrainRuntime(connectionString)
             .AddGrains(typeof(UserGrain).Assembly)
             .AddMigrations(typeof(UserGrain).Assembly);
+        builder.Services.AddIdentityGrains();
         var host = builder.Build();
         await host.StartAsync();
         return new IdentitySilo(host);

@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OrleansHub.Grains.Interfaces.Identity;
+namespace OrleansHub.Grains.Identity;
 
 /// <summary>
 /// PBKDF2-HMAC-SHA512 with a per-password random salt, stored as
 /// <c>pbkdf2-sha512$&lt;iterations&gt;$&lt;salt&gt;$&lt;hash&gt;</c> (base64) so parameters can change
-/// without invalidating old hashes. Pure functions; here rather than in Grains because the API also
-/// needs it, to spend the same time on a login for an unknown email as on a wrong password.
+/// without invalidating old hashes. Pure functions, used by the user grain and by the login verifier's
+/// decoy (the same work for an unknown email as for a wrong password).
 /// </summary>
 public static class PasswordHasher
 {

@@ -1,14 +1,15 @@
 using OrleansHub.Outbox.Storage;
 using System.Text.Json;
 
-namespace OrleansHub.Grains.Interfaces.Identity;
+namespace OrleansHub.Grains.Identity;
 
 /// <summary>
 /// Rows of <c>audit_logs</c> (deploy/sql/domain/0100_identity.sql) as index updates, so an audited change
-/// and its audit entry commit together or not at all. Any grain may use it; the API runs the same
-/// statement on its own for events that change no state (failed logins).
+/// and its audit entry commit together or not at all. Any grain may use it; the login verifier runs the
+/// same statement on its own for an event that changes no state (a failed login). The list that reads
+/// these rows is <see cref="IdentityDirectory"/>.
 /// </summary>
-public static class AuditLog
+internal static class AuditLog
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
