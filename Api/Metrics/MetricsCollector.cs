@@ -12,9 +12,10 @@ namespace OrleansHub.Api.Metrics;
 /// </summary>
 internal sealed class MetricsCollector : IHostedService, IDisposable
 {
-    /// <summary>Meters exposed: HTTP server, Kestrel, rate limiting, SignalR connections, GC and process, and ours.</summary>
+    /// <summary>Meters exposed: HTTP server, Kestrel, rate limiting, SignalR connections, Orleans, GC and process, and ours.</summary>
     private static readonly string[] Meters =
     [
+        "Microsoft.Orleans",
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.RateLimiting",

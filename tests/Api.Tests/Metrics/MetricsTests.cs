@@ -23,9 +23,10 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains(response.Content.Headers.ContentType!.Parameters, parameter => parameter.Name == "version" && parameter.Value == "0.0.4");
         var scrape = PrometheusScrape.Parse(await response.Content.ReadAsStringAsync()); // asserts every line
         Assert.Equal("histogram", scrape.Types["http_server_request_duration_seconds"]);
-        Assert.Equal("gauge", scrape.Types["orleanshub_grain_activations"]);
-        Assert.Equal("gauge", scrape.Types["orleanshub_grain_activations_by_type"]);
-        Assert.Equal("counter", scrape.Types["orleanshub_grain_calls_total"]);
+        // Orleans' own meter: activations in all and by grain type, grain calls made through this silo.
+        Assert.Equal("gauge", scrape.Types["orleans_catalog_activations"]);
+        Assert.Equal("gauge", scrape.Types["orleans_grains"]);
+        Assert.Equal("histogram", scrape.Types["orleans_app_requests_latency_milliseconds"]);
     }
 
     [Fact]
@@ -76,10 +77,11 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         await client.RegisterAsync(); // user, session and quota grains, at least
 
         var after = await ScrapeAsync(client);
-        Assert.True(after.Sum("orleanshub_grain_calls_total") > before.Sum("orleanshub_grain_calls_total"), "grain calls did not move");
-        Assert.True(after.Sum("orleanshub_grain_activations") >= 1, "no activation reported");
-        Assert.True(after.Sum("orleanshub_grain_activations_by_type", ("grain_type", "user")) >= 1, "no user activation reported");
-        Assert.Single(after.Find("orleanshub_grain_activations_by_type", ("grain_type", "order"))); // every type, even with none
+        Assert.True(
+            after.Sum("orleans_app_requests_latency_milliseconds_count") > before.Sum("orleans_app_requests_latency_milliseconds_count"),
+            "grain calls did not move");
+        Assert.True(after.Sum("orleans_catalog_activations") >= 1, "no activation reported");
+        Assert.True(after.Sum("orleans_grains", ("grain_type", "user")) >= 1, "no user activation reported");
     }
 
     [Fact]
