@@ -22,7 +22,10 @@ internal static class SiloLogging
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext()
+            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Filter.ByExcluding(IsHostStartFailure)
+            .Filter.ByExcluding(IsOrleansCopyOfAStartFailure)
             .Filter.ByExcluding(IsRefusedHubCall);
         return (IsJson(configuration)
                 ? logger.WriteTo.Console(new CompactJsonFormatter())
@@ -48,6 +51,14 @@ internal static class SiloLogging
         logEvent.Exception is Microsoft.AspNetCore.SignalR.HubException
         && logEvent.Properties.TryGetValue("SourceContext", out var source)
         && source is ScalarValue { Value: "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher" };
+
+    // Orleans logs a failed start of its lifecycle (the database cannot be reached, say) as errors with stack traces
+    // before the exception reaches Program, which reports the same failure as one readable line.
+    private static bool IsOrleansCopyOfAStartFailure(LogEvent logEvent) =>
+        logEvent is { Level: >= LogEventLevel.Error, Exception: { } exception }
+        && logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: string name } && name.StartsWith("Orleans.", StringComparison.Ordinal)
+        && Hosting.StartupFailure.Describe(exception) is not null;
 
     private static bool IsHostStartFailure(LogEvent logEvent) =>
         logEvent.Properties.TryGetValue("EventId", out var eventId)
