@@ -1,17 +1,19 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orleans.Configuration;
 using OrleansHub.Benchmarks.Grains;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Hosting;
+using OrleansHub.Outbox.Hosting;
 using OrleansHub.TestSupport;
 
 namespace OrleansHub.Benchmarks.Infrastructure;
 
 /// <summary>
-/// A single silo with the benchmark grains on a fresh database of the run's PostgreSQL (a throwaway
-/// server from TestSupport, or HUB_TEST_PG). Built exactly as an application builds one.
+/// A single Orleans silo with the benchmark grains on a fresh database of the run's PostgreSQL (a throwaway server
+/// from TestSupport, or HUB_TEST_PG), configured as the product's silos are (UseOutboxOnPostgres), plus Orleans'
+/// ADO.NET grain storage under <see cref="BenchStorage.AdoNet"/> for the side-by-side write benchmark.
 /// </summary>
 public sealed class BenchSilo : IAsyncDisposable
 {
@@ -32,13 +34,23 @@ public sealed class BenchSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddGrainRuntime(connectionString).AddGrains(typeof(PingGrain).Assembly);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("bench", "bench"));
+            silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), gatewayPort: 0);
+            silo.UseOutboxOnPostgres(connectionString);
+            silo.AddAdoNetGrainStorage(BenchStorage.AdoNet, o =>
+            {
+                o.Invariant = OutboxSiloBuilderExtensions.PostgresInvariant;
+                o.ConnectionString = connectionString;
+            });
+        });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new BenchSilo(host, connectionString);
     }
 
-    /// <summary>Server settings that decide what a commit costs, read through the silo's own data source (its session settings).</summary>
+    /// <summary>Server settings that decide what a commit costs, read through the outbox's own data source (its session settings).</summary>
     public async Task<IReadOnlyDictionary<string, string>> ReadServerSettingsAsync(CancellationToken cancellationToken = default)
     {
         var database = _host.Services.GetRequiredService<NpgsqlDataSource>();
@@ -48,7 +60,7 @@ public sealed class BenchSilo : IAsyncDisposable
             await using var command = database.CreateCommand($"SHOW {name}");
             settings[name] = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
-        // The runtime's effective pool settings (it adds its defaults to the connection string), without secrets.
+        // The outbox's effective pool settings (it adds its defaults to the connection string), without secrets.
         settings["npgsql"] = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Password = null }.ConnectionString;
         return settings;
     }
@@ -61,5 +73,12 @@ public sealed class BenchSilo : IAsyncDisposable
         {
             await PostgresServer.DropDatabaseAsync(_connectionString);
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
