@@ -13,7 +13,8 @@ namespace OrleansHub.Outbox.EventLog;
 ///
 /// The grouping is done here, not in SQL: the statement gets each stream once with its count, and each event
 /// with how many events of its stream follow it in the transaction, so an event's seq is its stream's new
-/// last seq minus that number. The statement returns only the new last seq per stream.
+/// last seq minus that number. The statement returns only the new last seq per stream, and whether some silo
+/// watches the stream (its <c>watched_until</c> lease has not run out), which decides what is published live.
 ///
 /// An event whose write gave another stream the same data object is stored without data, pointing at that
 /// event (its source: stream and the same "how many follow" number, so its seq is found the same way); the
@@ -21,7 +22,10 @@ namespace OrleansHub.Outbox.EventLog;
 /// </summary>
 internal sealed class EventAppend
 {
-    /// <summary>Column name of the statement's first result column: one row per stream, with its new last seq.</summary>
+    /// <summary>
+    /// Column name of the statement's first result column: one row per stream, with its new last seq and whether
+    /// it is watched.
+    /// </summary>
     public const string ResultColumn = "appended_stream";
 
     private const string Sql = $"""
@@ -29,7 +33,7 @@ internal sealed class EventAppend
             INSERT INTO streams AS st (id, last_seq)
             SELECT * FROM unnest($1::text[], $2::bigint[]) ORDER BY 1
             ON CONFLICT (id) DO UPDATE SET last_seq = st.last_seq + excluded.last_seq
-            RETURNING st.id, st.last_seq),
+            RETURNING st.id, st.last_seq, coalesce(st.watched_until > now(), false) AS watched),
         inserted AS (
             INSERT INTO stream_events (stream_id, seq, type, data, created_at, source_stream, source_seq, shared)
             SELECT e.stream, b.last_seq - e.after, e.type, e.data, e.created_at,
@@ -38,7 +42,7 @@ internal sealed class EventAppend
                 AS e(stream, after, type, data, created_at, source_stream, source_after, shared)
             JOIN bumped b ON b.id = e.stream
             LEFT JOIN bumped sb ON sb.id = e.source_stream)
-        SELECT id AS {ResultColumn}, last_seq FROM bumped
+        SELECT id AS {ResultColumn}, last_seq, watched FROM bumped
         """;
 
     private readonly string[] _streams;

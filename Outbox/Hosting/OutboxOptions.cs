@@ -26,6 +26,13 @@ public sealed class OutboxOptions
     [Range(1, 256)]
     public int LiveQueues { get; set; } = 4;
 
+    /// <summary>
+    /// How long a silo's mark that it watches a stream lasts; the tail check renews it while the stream has local
+    /// subscribers. Writers publish live only events of marked streams. Default 1 minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WatchLease { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Stream events older than this are deleted. Default 7 days.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan StreamRetentionAge { get; set; } = TimeSpan.FromDays(7);

@@ -85,8 +85,10 @@ public static class OutboxSiloBuilderExtensions
         services.AddSingleton<StreamEventStore>();
         services.AddSingleton<OutboxStreamProvider>();
         services.AddSingleton<LiveStreams>();
+        services.AddSingleton<StreamWatches>();
         services.AddSingleton(sp => new StreamSubscriptions(
-            sp.GetRequiredService<StreamEventStore>(), sp.GetRequiredService<LiveStreams>(), sp.GetRequiredService<OutboxLog>()));
+            sp.GetRequiredService<StreamEventStore>(), sp.GetRequiredService<LiveStreams>(), sp.GetRequiredService<StreamWatches>(),
+            sp.GetRequiredService<OutboxLog>()));
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<StreamRetention>();
         services.AddSingleton<SiloStatus>();

@@ -111,8 +111,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
     {
         try
         {
-            var seqs = await ExecuteAsync([write]).ConfigureAwait(false);
-            write.Succeed(write.ResultOf(seqs, 0));
+            var appended = await ExecuteAsync([write]).ConfigureAwait(false);
+            write.Succeed(write.ResultOf(appended, 0));
         }
         catch (Exception exception)
         {
@@ -122,10 +122,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
 
     private async Task RunTogetherAsync(List<StateWrite> writes)
     {
-        long[] seqs;
+        Appended appended;
         try
         {
-            seqs = await ExecuteAsync(writes).ConfigureAwait(false);
+            appended = await ExecuteAsync(writes).ConfigureAwait(false);
         }
         catch (PostgresException)
         {
@@ -147,20 +147,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         var at = 0;
         foreach (var write in writes)
         {
-            write.Succeed(write.ResultOf(seqs, at));
+            write.Succeed(write.ResultOf(appended, at));
             at += write.Streams.Count;
         }
     }
 
     /// <summary>Runs the writes as one transaction (<see cref="SendAsync"/>), counted and timed (<see cref="StorageMetrics"/>).</summary>
-    private async Task<long[]> ExecuteAsync(IReadOnlyList<StateWrite> writes)
+    private async Task<Appended> ExecuteAsync(IReadOnlyList<StateWrite> writes)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var seqs = await SendAsync(writes).ConfigureAwait(false);
+            var appended = await SendAsync(writes).ConfigureAwait(false);
             _metrics.Committed(writes.Count, Stopwatch.GetElapsedTime(started));
-            return seqs;
+            return appended;
         }
         catch
         {
@@ -172,10 +172,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
     /// <summary>
     /// Runs the writes as one implicit transaction: their state rows (<see cref="StateRows"/>), each write's index
     /// updates in order, then all their events (<see cref="EventAppend"/>). Returns the seq of every event, in
-    /// write order. Every result set is read to the end and the reader closed before returning, so a failure
+    /// write order, and the streams some silo watches. Every result set is read to the end and the reader closed before returning, so a failure
     /// anywhere, the commit included, surfaces here before any caller is told its write committed.
     /// </summary>
-    private async Task<long[]> SendAsync(IReadOnlyList<StateWrite> writes)
+    private async Task<Appended> SendAsync(IReadOnlyList<StateWrite> writes)
     {
         await using var batch = _database.CreateBatch();
         StateRows.AddTo(batch, writes);
@@ -187,6 +187,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
 
         var statesWritten = -1;
         var lastSeqs = new Dictionary<string, long>(append?.StreamCount ?? 0, StringComparer.Ordinal);
+        HashSet<string>? watched = null;
         var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -205,7 +206,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
                 {
                     while (await reader.ReadAsync().ConfigureAwait(false))
                     {
-                        lastSeqs[reader.GetString(0)] = reader.GetInt64(1);
+                        var stream = reader.GetString(0);
+                        lastSeqs[stream] = reader.GetInt64(1);
+                        if (reader.GetBoolean(2))
+                        {
+                            (watched ??= new(StringComparer.Ordinal)).Add(stream);
+                        }
                     }
                 }
             }
@@ -217,12 +223,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable, IDisposable
         }
         if (append is null)
         {
-            return [];
+            return Appended.Nothing;
         }
         if (lastSeqs.Count != append.StreamCount)
         {
             throw new InvalidOperationException($"The event append returned {lastSeqs.Count} streams for {append.StreamCount}.");
         }
-        return append.SeqsFrom(lastSeqs);
+        return new Appended(append.SeqsFrom(lastSeqs), watched);
     }
+}
+
+/// <summary>What a transaction's event append answered: every event's seq in write order, and the watched streams.</summary>
+internal readonly record struct Appended(long[] Seqs, IReadOnlySet<string>? Watched)
+{
+    public static readonly Appended Nothing = new([], null);
+
+    public bool IsWatched(string stream) => Watched?.Contains(stream) == true;
 }

@@ -51,7 +51,7 @@ internal sealed class OutboxGrainStorage(GrainStateStore store, OutboxJson json,
         grainState.RecordExists = true;
         if (result.Events.Count > 0)
         {
-            publisher.Committed(result.Events);
+            publisher.Committed(result.Events, result.Watched);
         }
     }
 

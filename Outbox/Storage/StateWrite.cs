@@ -122,19 +122,24 @@ internal sealed class StateWrite
     }
 
     /// <summary>
-    /// Builds the result from its events' seqs, found in the transaction's <paramref name="seqs"/> from
-    /// <paramref name="at"/> (call only after the commit). The row now holds the expected version + 1, or 1
+    /// Builds the result from its events' seqs, found in the transaction's <paramref name="appended"/> seqs from
+    /// <paramref name="at"/> (call only after the commit), with the events of watched streams apart. The row now holds the expected version + 1, or 1
     /// for a new one: it was written only if it was at the expected version.
     /// </summary>
-    public WriteResult ResultOf(IReadOnlyList<long> seqs, int at)
+    public WriteResult ResultOf(Appended appended, int at)
     {
         var version = (_expectedVersion ?? 0) + 1;
         var stored = new StoredStreamEvent[_events.Count];
+        List<StoredStreamEvent>? watched = null;
         for (var i = 0; i < _events.Count; i++)
         {
-            stored[i] = new StoredStreamEvent(_events[i].Stream, seqs[at + i], _types[i], _data[i], _createdAt);
+            stored[i] = new StoredStreamEvent(_events[i].Stream, appended.Seqs[at + i], _types[i], _data[i], _createdAt);
+            if (appended.IsWatched(_streams[i]))
+            {
+                (watched ??= []).Add(stored[i]);
+            }
         }
-        return new WriteResult(version, stored);
+        return new WriteResult(version, stored, watched ?? []);
     }
 
     public void Succeed(WriteResult result) => _completion.TrySetResult(result);
@@ -151,5 +156,8 @@ internal sealed class StateWrite
     };
 }
 
-/// <summary>What a committed write produced: the new version and the stored events with their seqs.</summary>
-internal sealed record WriteResult(long Version, IReadOnlyList<StoredStreamEvent> Events);
+/// <summary>
+/// What a committed write produced: the new version, the stored events with their seqs, and those of them whose
+/// stream some silo watches (the ones to publish live).
+/// </summary>
+internal sealed record WriteResult(long Version, IReadOnlyList<StoredStreamEvent> Events, IReadOnlyList<StoredStreamEvent> Watched);

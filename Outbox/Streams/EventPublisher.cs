@@ -5,18 +5,23 @@ using OrleansHub.Outbox.Hosting;
 namespace OrleansHub.Outbox.Streams;
 
 /// <summary>
-/// After a commit: hands the events to this silo's own subscribers from memory, and publishes each on the Orleans
-/// stream of the same id, from which every other silo that watches the stream takes it (docs/outbox.md, "Live
-/// delivery"). Publishing is not awaited by the writer: the events are committed, and a publish that is lost
-/// (the silo dies, the stream provider refuses) is found by each watching silo's tail check.
+/// After a commit: hands the events to this silo's own subscribers from memory, and publishes those of watched
+/// streams (as the event append found them) on the Orleans stream of the same id, from which
+/// every silo that watches the stream takes it (docs/outbox.md, "Live delivery"). Publishing is not awaited by the
+/// writer: the events are committed, and a publish that is lost (the silo dies, the stream provider refuses) is
+/// found by each watching silo's tail check.
 /// </summary>
 internal sealed class EventPublisher(StreamSubscriptions subscriptions, OutboxStreamProvider streams, OutboxLog log)
 {
-    public void Committed(IReadOnlyList<StoredStreamEvent> events)
+    public void Committed(IReadOnlyList<StoredStreamEvent> events, IReadOnlyList<StoredStreamEvent> watched)
     {
         subscriptions.Committed(events);
+        if (watched.Count == 0)
+        {
+            return;
+        }
         var provider = streams.Provider;
-        foreach (var streamEvent in events)
+        foreach (var streamEvent in watched)
         {
             _ = PublishAsync(provider.GetStream<StoredStreamEvent>(streamEvent.Stream.ToOrleans()), streamEvent);
         }

@@ -58,21 +58,27 @@ internal sealed class LocalStream(StreamId id, StreamSubscriptions registry, lon
     }
 
     /// <summary>
-    /// Makes (once) this silo's Orleans subscription to the stream, then reads the table once, so an event committed
-    /// elsewhere before the subscription took effect is not left for the tail check.
+    /// Makes (once) this silo's Orleans subscription to the stream: first the watch lease, so writers that commit
+    /// from then on publish; then the subscription; then one read of the table, for what was committed before the
+    /// subscription took effect (not left for the tail check). A failed attempt is made again by the next subscriber.
     /// </summary>
-    public Task GoLiveAsync(LiveStreams live, StreamEventStore store, CancellationToken cancellationToken)
+    public Task GoLiveAsync(LiveStreams live, StreamWatches watches, StreamEventStore store, CancellationToken cancellationToken)
     {
         Task<StreamSubscriptionHandle<StoredStreamEvent>> subscribing;
         lock (_lock)
         {
-            subscribing = _live ??= SubscribeAsync(live, store);
+            if (_live is { IsFaulted: true } or { IsCanceled: true })
+            {
+                _live = null;
+            }
+            subscribing = _live ??= SubscribeAsync(live, watches, store);
         }
         return subscribing.WaitAsync(cancellationToken);
     }
 
-    private async Task<StreamSubscriptionHandle<StoredStreamEvent>> SubscribeAsync(LiveStreams live, StreamEventStore store)
+    private async Task<StreamSubscriptionHandle<StoredStreamEvent>> SubscribeAsync(LiveStreams live, StreamWatches watches, StreamEventStore store)
     {
+        await watches.WatchAsync(Id, CancellationToken.None).ConfigureAwait(false);
         var handle = await live.SubscribeAsync(Id, new LiveObserver(registry, this)).ConfigureAwait(false);
         await PullAsync(null, store, CancellationToken.None).ConfigureAwait(false);
         return handle;

@@ -15,12 +15,14 @@ public sealed class StreamSubscriptions
     private readonly ConcurrentDictionary<StreamId, LocalStream> _streams = new();
     private readonly StreamEventStore _store;
     private readonly LiveStreams _live;
+    private readonly StreamWatches _watches;
     private readonly OutboxLog _log;
 
-    internal StreamSubscriptions(StreamEventStore store, LiveStreams live, OutboxLog log)
+    internal StreamSubscriptions(StreamEventStore store, LiveStreams live, StreamWatches watches, OutboxLog log)
     {
         _store = store;
         _live = live;
+        _watches = watches;
         _log = log;
     }
 
@@ -43,7 +45,7 @@ public sealed class StreamSubscriptions
             var local = _streams.GetOrAdd(stream, static (id, state) => new LocalStream(id, state.Registry, state.LastSeq), (Registry: this, LastSeq: lastSeq));
             // Live first, then the replay: an event committed elsewhere after this point arrives live, one committed
             // before it is in the table the replay reads.
-            await local.GoLiveAsync(_live, _store, cancellationToken).ConfigureAwait(false);
+            await local.GoLiveAsync(_live, _watches, _store, cancellationToken).ConfigureAwait(false);
             var subscription = new StreamSubscription(local, sink, _store, from, lastSeq);
             if (await local.TryAddAsync(subscription, cancellationToken).ConfigureAwait(false))
             {
