@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
@@ -16,13 +17,13 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     {
         var database = await postgres.CreateDatabaseAsync();
         var userId = Guid.NewGuid().ToString();
-        await using (var before = await IdentitySilo.StartAsync(database, iterations: 1_000))
+        await using (var before = await StartSiloAsync(database, iterations: 1_000))
         {
             await before.Grains.GetGrain<IUserGrain>(userId).RegisterAsync(new RegisterUser("ann", "ann@example.com", Password, null));
         }
         Assert.Equal(1_000, PasswordHasher.IterationsOf(await StoredPasswordHashAsync(database, userId)));
 
-        await using var after = await IdentitySilo.StartAsync(database, iterations: 2_000);
+        await using var after = await StartSiloAsync(database, iterations: 2_000);
         var user = after.Grains.GetGrain<IUserGrain>(userId);
 
         Assert.Null(await user.VerifyPasswordAsync(new VerifyPassword("wrong password")));
@@ -39,7 +40,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task OfConcurrentFirstRegistrationsExactlyOneBecomesAdmin()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
 
         var registrations = Enumerable.Range(0, 8).Select(i =>
             silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString())
@@ -61,7 +62,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task ADuplicateEmailInAnyCaseConflictsAndCommitsNothing()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         await silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString()).RegisterAsync(new RegisterUser("a", "Same@Example.com", Password, null));
         var second = silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString());
 
@@ -78,7 +79,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
         var database = await postgres.CreateDatabaseAsync();
         var now = DateTimeOffset.UtcNow;
         var sessionId = Guid.NewGuid().ToString();
-        await using (var before = await IdentitySilo.StartAsync(database))
+        await using (var before = await DomainSilo.StartAsync(database))
         {
             var started = before.Grains.GetGrain<ISessionGrain>(sessionId);
             await started.StartAsync(new StartSession("u1", "h0", now.AddDays(1), now.AddDays(2), "password", "10.0.0.1"));
@@ -86,7 +87,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
         }
 
         // The family of used tokens is stored state, not memory: a new silo still recognises the replay.
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         var session = silo.Grains.GetGrain<ISessionGrain>(sessionId);
         Assert.True((await session.GetAsync())!.Active);
         Assert.Equal(RefreshOutcome.Reused, (await session.RefreshAsync(new RotateRefreshToken("h0", "h2", now.AddDays(1), "10.6.6.6"))).Outcome);
@@ -105,7 +106,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task ARevokedKeyStopsVerifyingAndOnlyItsOwnerCanRevokeIt()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         var keyId = Guid.NewGuid().ToString();
         var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
         await key.CreateAsync(new CreateApiKey("owner", "ci", Roles.User, "secret-hash", null));
@@ -122,6 +123,12 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
             ["api_key_created", "api_key_revoked"],
             await QueryAsync(database, "SELECT action FROM audit_logs ORDER BY at, action"));
     }
+
+    private static Task<DomainSilo> StartSiloAsync(string database, int iterations) =>
+        DomainSilo.StartAsync(database, new Dictionary<string, string?>
+        {
+            [DomainSilo.IterationsKey] = iterations.ToString(CultureInfo.InvariantCulture),
+        });
 
     private static async Task<string> StoredPasswordHashAsync(string database, string userId) =>
         Assert.Single(await QueryAsync(database, $"SELECT state->>'password_hash' FROM grain_state WHERE grain_type = 'user' AND grain_key = '{userId}'"));
