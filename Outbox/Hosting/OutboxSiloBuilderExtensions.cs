@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Providers;
+using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansHub.Outbox.EventLog;
 using OrleansHub.Outbox.Migrations;
@@ -25,7 +26,7 @@ public static class OutboxSiloBuilderExtensions
     /// Puts a silo on the PostgreSQL at <paramref name="connectionString"/>, one code path for one silo or many:
     /// Orleans' ADO.NET clustering and reminders, the migrations (ours and Orleans' vendored scripts, before the
     /// silo joins the cluster), the outbox grain storage (<see cref="OutboxStorage.ProviderName"/>, with the
-    /// <see cref="OutboxStateAttribute"/> facet), Orleans' ADO.NET storage with System.Text.Json for Orleans' own
+    /// <see cref="OutboxStateAttribute"/> facet), Orleans' ADO.NET storage (Orleans' binary format) for Orleans' own
     /// stream pub-sub state, the live stream provider and the event log's background services. Options bind from
     /// the "Outbox" section. <paramref name="assemblies"/> add their embedded "sql/*.sql" migrations and
     /// <paramref name="jsonResolvers"/> source-generated JSON metadata for state and event types.
@@ -54,11 +55,16 @@ public static class OutboxSiloBuilderExtensions
             o.ConnectionString = connectionString;
         });
         silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.AddAdoNetGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o =>
+        // Orleans' stream pub-sub state is Orleans' own type, stored in Orleans' own (versioned, [Id]-based) format:
+        // System.Text.Json writes the stream producers it holds but cannot read them back (PubSubPublisherState,
+        // dotnet/orleans#8588), so a stream whose producer a stopped silo left registered could never be
+        // subscribed to again.
+        silo.AddAdoNetGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, storage => storage.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = PostgresInvariant;
             o.ConnectionString = connectionString;
-        });
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
         silo.AddMemoryStreams(OutboxStreamProvider.Name, streams =>
         {
             streams.ConfigurePartitioning(silo.Configuration.GetValue($"{OutboxOptions.Section}:{nameof(OutboxOptions.LiveQueues)}", 4));

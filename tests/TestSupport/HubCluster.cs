@@ -48,10 +48,17 @@ public sealed class HubCluster : IAsyncDisposable
         builder.Options.ConfigureFileLogging = false;
         builder.Options.ServiceId = serviceId;
         builder.Options.ClusterId = clusterId ?? TestClusterBuilder.CreateClusterId();
-        var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        var configuration = new Dictionary<string, string?>
         {
-            [ConnectionStringKey] = connectionString,
+            // The environment the product's tests run in (the API's factory uses it too): it allows test-only
+            // settings such as few PBKDF2 iterations. A test may say otherwise.
+            ["environment"] = "Testing",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        configuration[ConnectionStringKey] = connectionString;
         builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(configuration));
         builder.AddSiloBuilderConfigurator<SiloConfigurator<TConfigurator>>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();

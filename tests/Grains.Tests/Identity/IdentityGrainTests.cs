@@ -1,4 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
+using System.Globalization;
 using Npgsql;
 using OrleansHub.Grains.Identity;
 using OrleansHub.Grains.Interfaces.Errors;
@@ -22,13 +22,13 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     {
         var database = await postgres.CreateDatabaseAsync();
         var userId = Guid.NewGuid().ToString();
-        await using (var before = await IdentitySilo.StartAsync(database, iterations: 1_000))
+        await using (var before = await StartSiloAsync(database, iterations: 1_000))
         {
             await before.Grains.GetGrain<IUserGrain>(userId).RegisterAsync(new RegisterUser("ann", "ann@example.com", Password, null));
         }
         Assert.Equal(1_000, PasswordHasher.IterationsOf(await StoredPasswordHashAsync(database, userId)));
 
-        await using var after = await IdentitySilo.StartAsync(database, iterations: 2_000);
+        await using var after = await StartSiloAsync(database, iterations: 2_000);
         var user = after.Grains.GetGrain<IUserGrain>(userId);
 
         Assert.Null(await user.VerifyPasswordAsync(new VerifyPassword("wrong password")));
@@ -45,7 +45,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task OfConcurrentFirstRegistrationsExactlyOneBecomesAdmin()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
 
         var registrations = Enumerable.Range(0, 8).Select(i =>
             silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString())
@@ -67,7 +67,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task ADuplicateEmailInAnyCaseConflictsAndCommitsNothing()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         await silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString()).RegisterAsync(new RegisterUser("a", "Same@Example.com", Password, null));
         var second = silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString());
 
@@ -84,7 +84,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
         var database = await postgres.CreateDatabaseAsync();
         var now = DateTimeOffset.UtcNow;
         var sessionId = Guid.NewGuid().ToString();
-        await using (var before = await IdentitySilo.StartAsync(database))
+        await using (var before = await DomainSilo.StartAsync(database))
         {
             var started = before.Grains.GetGrain<ISessionGrain>(sessionId);
             await started.StartAsync(new StartSession("u1", "h0", now.AddDays(1), now.AddDays(2), "password", "10.0.0.1"));
@@ -92,7 +92,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
         }
 
         // The family of used tokens is stored state, not memory: a new silo still recognises the replay.
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         var session = silo.Grains.GetGrain<ISessionGrain>(sessionId);
         Assert.True((await session.GetAsync())!.Active);
         Assert.Equal(RefreshOutcome.Reused, (await session.RefreshAsync(new RotateRefreshToken("h0", "h2", now.AddDays(1), "10.6.6.6"))).Outcome);
@@ -111,7 +111,7 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task ARevokedKeyStopsVerifyingAndOnlyItsOwnerCanRevokeIt()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         var keyId = Guid.NewGuid().ToString();
         var key = silo.Grains.GetGrain<IApiKeyGrain>(keyId);
         await key.CreateAsync(new CreateApiKey("owner", "ci", Roles.User, "secret-hash", null));
@@ -133,10 +133,10 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task ALoginFindsTheUserByNormalizedEmailAndEveryFailureIsAuditedWithItsReason()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         var userId = Guid.NewGuid().ToString();
         await silo.Grains.GetGrain<IUserGrain>(userId).RegisterAsync(new RegisterUser("ann", "ann@example.com", Password, null));
-        var logins = silo.Services.GetRequiredService<ILoginVerifier>();
+        var logins = silo.Cluster.Service<ILoginVerifier>();
 
         var right = await logins.VerifyAsync(new LoginAttempt(" Ann@Example.COM", Password, "10.0.0.1"), CancellationToken.None);
         var wrong = await logins.VerifyAsync(new LoginAttempt("ann@example.com", "wrong password", "10.0.0.2"), CancellationToken.None);
@@ -160,12 +160,12 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
     public async Task TheUserListSortsByAnAllowedFieldAndRefusesAnyOtherSort()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var silo = await IdentitySilo.StartAsync(database);
+        await using var silo = await DomainSilo.StartAsync(database);
         foreach (var name in new[] { "bea", "cid", "abe" })
         {
             await silo.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString()).RegisterAsync(new RegisterUser(name, $"{name}@example.com", Password, null));
         }
-        var directory = silo.Services.GetRequiredService<IIdentityDirectory>();
+        var directory = silo.Cluster.Service<IIdentityDirectory>();
 
         var page = await directory.ListUsersAsync("username:desc", new ListRange(2, 0), CancellationToken.None);
         var invalid = await Assert.ThrowsAsync<ValidationException>(
@@ -175,6 +175,12 @@ public sealed class IdentityGrainTests(PostgresFixture postgres) : IClassFixture
         Assert.Equal(3, page.Total);
         Assert.Equal(["Must be field:asc or field:desc with field one of: created_at, username, email."], invalid.Errors["sort"]);
     }
+
+    private static Task<DomainSilo> StartSiloAsync(string database, int iterations) =>
+        DomainSilo.StartAsync(database, new Dictionary<string, string?>
+        {
+            [DomainSilo.IterationsKey] = iterations.ToString(CultureInfo.InvariantCulture),
+        });
 
     private static async Task<string> StoredPasswordHashAsync(string database, string userId) =>
         Assert.Single(await QueryAsync(database, $"SELECT state->>'password_hash' FROM grain_state WHERE grain_type = 'user' AND grain_key = '{userId}'"));

@@ -1,91 +1,82 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using OrleansHub.Execution;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Hosting;
-using OrleansHub.Runtime.Streams;
+using Orleans.Runtime;
+using OrleansHub.Grains.Identity;
+using OrleansHub.Outbox.Streams;
+using OrleansHub.TestSupport;
 
 namespace OrleansHub.Grains.Tests.Infrastructure;
 
-/// <summary>An in-process silo with every domain grain and service (AddHubGrains, AddTaskExecution), wired like Silo/Program.cs, on a real PostgreSQL database.</summary>
+/// <summary>
+/// A cluster of domain silos (<see cref="DomainSiloConfigurator"/>) on a real PostgreSQL database. Tests call grains
+/// through the cluster's client, so arguments, results and exceptions are serialized as they are for the API.
+/// Disposing it stops its silos gracefully (activations deactivate, the silos leave the membership); a cluster
+/// started afterwards on the same database shares the state and reminders.
+/// </summary>
 public sealed class DomainSilo : IAsyncDisposable
 {
-    private readonly IHost _host;
+    /// <summary>Configuration key of the PBKDF2 iterations (1,000 unless a test says otherwise: the production floor is slow).</summary>
+    public const string IterationsKey = $"{PasswordHashingOptions.Section}:{nameof(PasswordHashingOptions.Iterations)}";
 
-    private DomainSilo(IHost host) => _host = host;
+    private DomainSilo(HubCluster cluster) => Cluster = cluster;
 
-    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+    public HubCluster Cluster { get; }
 
-    public StreamSubscriptions Streams => _host.Services.GetRequiredService<StreamSubscriptions>();
+    /// <summary>Grain references through the cluster's client.</summary>
+    public IGrainFactory Grains => Cluster.Grains;
 
-    /// <summary>This silo's activations of <paramref name="grainType"/> now, read from the runtime's by-type gauge.</summary>
-    public int ActivationsOf(string grainType)
+    /// <summary>The stream subscriptions of the first silo.</summary>
+    public StreamSubscriptions Streams => Cluster.Service<StreamSubscriptions>();
+
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos; <paramref name="settings"/> are configuration keys such as
+    /// "Tasks:MaxRunningPerWorkspace" or "Reminders:MinimumReminderPeriod".
+    /// </summary>
+    public static async Task<DomainSilo> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, short silos = 1)
     {
-        var factory = _host.Services.GetRequiredService<IMeterFactory>();
-        int? count = null;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
+        var configuration = new Dictionary<string, string?> { [IterationsKey] = "1000" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            if (instrument.Meter.Scope == factory && instrument.Name == "orleanshub.grain.activations.by_type")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "grain.type" && (string?)tag.Value == grainType)
-                {
-                    count = value;
-                }
-            }
-        });
-        listener.Start();
-        listener.RecordObservableInstruments();
-        return count ?? throw new InvalidOperationException($"The silo reports no grain type '{grainType}'.");
+            configuration[key] = value;
+        }
+        return new DomainSilo(await HubCluster.StartAsync<DomainSiloConfigurator>(connectionString, configuration, silos));
     }
 
     /// <summary>
-    /// Waits until the silo holds exactly <paramref name="expected"/> activations of <paramref name="grainType"/>
-    /// (deactivation finishes after the call that asked for it has answered); fails after 10 seconds.
+    /// Activations across the cluster now of the grains of type <paramref name="grainType"/> (its [GrainType] name)
+    /// with one of <paramref name="keys"/>, as Orleans' management grain reports them.
     /// </summary>
-    public async Task WaitForActivationsAsync(string grainType, int expected)
+    public async Task<int> ActivationsOfAsync(string grainType, IReadOnlyCollection<string> keys)
+    {
+        var ids = keys.Select(key => GrainId.Create(grainType, key)).ToHashSet();
+        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Count(s => ids.Contains(s.GrainId));
+    }
+
+    /// <summary>
+    /// Waits until exactly <paramref name="expected"/> of the grains <paramref name="keys"/> of <paramref name="grainType"/>
+    /// are activated (deactivation finishes after the call that asked for it has answered, and Orleans signals
+    /// nothing a test could await); fails after 10 seconds.
+    /// </summary>
+    public async Task WaitForActivationsAsync(string grainType, IReadOnlyCollection<string> keys, int expected)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         int count;
-        while ((count = ActivationsOf(grainType)) != expected)
+        while ((count = await ActivationsOfAsync(grainType, keys)) != expected)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The silo still holds {count} '{grainType}' activations, not {expected}.");
+                throw new TimeoutException($"{count} of the '{grainType}' grains {string.Join(", ", keys)} are still activated, not {expected}.");
             }
             await Task.Delay(10);
         }
     }
 
-    /// <summary>Starts a silo; <paramref name="settings"/> are configuration keys such as "Tasks:MaxRunningPerWorkspace".</summary>
-    public static async Task<DomainSilo> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
+    /// <summary>The reminders Orleans holds for a grain (read from its reminder table).</summary>
+    public async Task<IReadOnlyList<string>> RemindersOfAsync(string grainType, string key)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrainRuntime(connectionString)
-            .AddGrains(typeof(GrainsSetup).Assembly)
-            .AddMigrations(typeof(GrainsSetup).Assembly);
-        builder.Services.AddHubGrains();
-        builder.Services.AddTaskExecution();
-        var host = builder.Build();
-        await host.StartAsync();
-        return new DomainSilo(host);
+        var rows = await Cluster.Service<IReminderTable>().ReadRows(GrainId.Create(grainType, key));
+        return [.. rows.Reminders.Select(r => r.ReminderName)];
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 }

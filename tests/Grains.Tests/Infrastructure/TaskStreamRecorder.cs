@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using OrleansHub.Grains.Interfaces.Tasks;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Grains.Tests.Infrastructure;
 

@@ -3,29 +3,32 @@ using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Orders;
 using OrleansHub.Grains.Interfaces.Stores;
 using OrleansHub.Grains.Tests.Infrastructure;
-using OrleansHub.Runtime;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
 using OrleansHub.TestSupport;
 
 namespace OrleansHub.Grains.Tests.Orders;
 
-/// <summary>Orders and stores on a real silo and PostgreSQL: numbering, idempotent creates, the durable pending timeout.</summary>
-public sealed class OrderGrainTests
+/// <summary>
+/// Orders and stores on a real silo and PostgreSQL: numbering, idempotent creates, the durable pending timeout.
+/// Tests without a restart or reminders share one silo (<see cref="OrderSilo"/>), each with its own store.
+/// </summary>
+public sealed class OrderGrainTests(OrderGrainTests.OrderSilo shared) : IClassFixture<OrderGrainTests.OrderSilo>
 {
     private static readonly Dictionary<string, string?> FastReminders = new()
     {
-        ["Runtime:MinimumReminderPeriod"] = "00:00:00.100",
-        ["Runtime:ReminderPollInterval"] = "00:00:00.050",
+        ["Reminders:MinimumReminderPeriod"] = "00:00:00.100",
         ["Orders:PendingTimeout"] = "00:00:00.300",
     };
+
+    public sealed class OrderSilo : DomainSiloFixture;
 
     [Fact]
     public async Task ConcurrentOrdersOfOneStoreGetDistinctConsecutiveNumbers()
     {
-        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync());
-        await OpenStoreAsync(silo.Grains, "s1");
+        var grains = shared.Silo.Grains;
+        await OpenStoreAsync(grains, "busy");
 
-        var orders = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => PlaceAsync(silo.Grains, $"o{i}", "s1")));
+        var orders = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => PlaceAsync(grains, $"busy-{i}", "busy")));
 
         Assert.Equal(Enumerable.Range(1, 30).Select(n => $"A{n:D3}"), orders.Select(o => o.OrderNumber).Order(StringComparer.Ordinal));
     }
@@ -76,19 +79,18 @@ public sealed class OrderGrainTests
     [Fact]
     public async Task ConcurrentDuplicateCreatesOfOneOrderMakeOneOrder()
     {
-        var database = await PostgresServer.CreateDatabaseAsync();
-        await using var silo = await DomainSilo.StartAsync(database);
-        await OpenStoreAsync(silo.Grains, "s1");
-        await using var board = await StreamRecorder.StartAsync(silo.Streams, new StreamId("store", "s1"));
+        var grains = shared.Silo.Grains;
+        await OpenStoreAsync(grains, "dupes");
+        await using var board = await StreamRecorder.StartAsync(shared.Silo.Streams, new StreamId("store", "dupes"));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PlaceAsync(silo.Grains, "same", "s1")));
-        await PlaceAsync(silo.Grains, "marker", "s1");
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PlaceAsync(grains, "same", "dupes")));
+        await PlaceAsync(grains, "marker", "dupes");
         await board.UntilAsync("order.created", data => data.GetProperty("id").GetString() == "marker");
 
         Assert.Single(results.Select(r => (r.Id, r.OrderNumber, r.CreatedAt)).Distinct());
         Assert.Equal(["same", "marker"], board.Seen.Where(e => e.Type == "order.created").Select(e => e.Data.GetProperty("id").GetString()));
-        Assert.Equal(2L, await ScalarAsync(database, "SELECT count(*) FROM orders"));
-        await Assert.ThrowsAsync<ConflictException>(() => PlaceAsync(silo.Grains, "same", "s1", quantity: 5));
+        Assert.Equal(2L, await ScalarAsync(shared.ConnectionString, "SELECT count(*) FROM orders WHERE store_id = 'dupes'"));
+        await Assert.ThrowsAsync<ConflictException>(() => PlaceAsync(grains, "same", "dupes", quantity: 5));
     }
 
     [Fact]
@@ -109,8 +111,7 @@ public sealed class OrderGrainTests
     [Fact]
     public async Task AnAcceptedOrderIsNotCancelledByTheTimeout()
     {
-        var database = await PostgresServer.CreateDatabaseAsync();
-        await using var silo = await DomainSilo.StartAsync(database, FastReminders);
+        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync(), FastReminders);
         await OpenStoreAsync(silo.Grains, "s1");
         var order = silo.Grains.GetGrain<IOrderGrain>("o1");
 
@@ -121,24 +122,22 @@ public sealed class OrderGrainTests
         await sibling.UntilStatusAsync(OrderStatuses.Cancelled);
 
         Assert.Equal(OrderStatuses.Accepted, (await order.GetAsync("owner")).Status);
-        Assert.Equal(0L, await RemindersOfAsync(database, "o1"));
+        Assert.Empty(await silo.RemindersOfAsync("order", "o1"));
     }
 
     [Fact]
     public async Task ThePendingTimeoutIsDurableAndFiresOnTheNextSiloAfterARestart()
     {
         var database = await PostgresServer.CreateDatabaseAsync();
-        var slow = new Dictionary<string, string?>(FastReminders)
-        {
-            ["Orders:PendingTimeout"] = "00:00:01",
-            ["Runtime:ReminderPollInterval"] = "00:10:00", // this silo never looks for due reminders after its start
-        };
-        await using (var first = await DomainSilo.StartAsync(database, slow))
+        // Due once the first silo has stopped: the reminder outlives it in Orleans' reminder table.
+        var dueAfterTheStop = new Dictionary<string, string?>(FastReminders) { ["Orders:PendingTimeout"] = "00:00:05" };
+        await using (var first = await DomainSilo.StartAsync(database, dueAfterTheStop))
         {
             await OpenStoreAsync(first.Grains, "s1");
             await PlaceAsync(first.Grains, "o1", "s1");
-            Assert.Equal(OrderStatuses.Pending, (await first.Grains.GetGrain<IOrderGrain>("o1").GetAsync("owner")).Status);
+            Assert.Equal(["pending-timeout"], await first.RemindersOfAsync("order", "o1"));
         }
+        Assert.Equal("pending", await ScalarAsync<string>(database, "SELECT status FROM orders WHERE id = 'o1'"));
 
         await using var second = await DomainSilo.StartAsync(database, FastReminders);
         await using var events = await StreamRecorder.StartAsync(second.Streams, new StreamId("order", "o1"));
@@ -150,11 +149,10 @@ public sealed class OrderGrainTests
     [Fact]
     public async Task TheMenuIsServedFromTheActivationNotReadFromTheDatabase()
     {
-        var database = await PostgresServer.CreateDatabaseAsync();
-        await using var silo = await DomainSilo.StartAsync(database);
-        var store = await OpenStoreAsync(silo.Grains, "s1");
+        var store = await OpenStoreAsync(shared.Silo.Grains, "menu");
 
-        Assert.Equal(1L, await ScalarAsync(database, "WITH d AS (DELETE FROM grain_state WHERE grain_type = 'store' RETURNING 1) SELECT count(*) FROM d"));
+        Assert.Equal(1L, await ScalarAsync(
+            shared.ConnectionString, "WITH d AS (DELETE FROM grain_state WHERE grain_type = 'store' AND grain_key = 'menu' RETURNING 1) SELECT count(*) FROM d"));
         var menu = await store.GetMenuAsync();
 
         Assert.Equal(["latte", "tea"], menu.Categories.Single().Items.Select(i => i.Id));
@@ -163,21 +161,22 @@ public sealed class OrderGrainTests
     [Fact]
     public async Task AFinishedOrderLeavesMemoryAndComesBackFromStorageWhenRead()
     {
-        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync());
-        await OpenStoreAsync(silo.Grains, "s1");
-        await PlaceAsync(silo.Grains, "open", "s1");
-        await PlaceAsync(silo.Grains, "done", "s1");
+        var silo = shared.Silo;
+        await OpenStoreAsync(silo.Grains, "memory");
+        await PlaceAsync(silo.Grains, "open", "memory");
+        await PlaceAsync(silo.Grains, "done", "memory");
         var done = silo.Grains.GetGrain<IOrderGrain>("done");
         await done.AcceptAsync("owner", 5);
         await done.MarkReadyAsync("owner");
         await done.CompleteAsync("owner");
 
-        await silo.WaitForActivationsAsync("order", 1); // the pending order stays, the completed one went
+        await silo.WaitForActivationsAsync("order", ["done"], 0);
+        Assert.Equal(1, await silo.ActivationsOfAsync("order", ["open"])); // the pending order stays
 
         var reread = await done.GetAsync("customer");
         Assert.Equal(OrderStatuses.Completed, reread.Status);
         Assert.Equal("A002", reread.OrderNumber);
-        Assert.Equal(2, silo.ActivationsOf("order"));
+        Assert.Equal(2, await silo.ActivationsOfAsync("order", ["open", "done"]));
         await Assert.ThrowsAsync<ConflictException>(() => done.CancelAsync("customer"));
     }
 
@@ -193,10 +192,6 @@ public sealed class OrderGrainTests
 
     private static Task<OrderView> PlaceAsync(IGrainFactory grains, string id, string storeId, int quantity = 1) =>
         grains.GetGrain<IOrderGrain>(id).CreateAsync(new CreateOrder("customer", storeId, null, [new OrderLineRequest("latte", quantity)], null, null));
-
-    // The number of reminders the order still has: none once it left pending.
-    private static Task<long> RemindersOfAsync(string database, string orderId) =>
-        ScalarAsync(database, $"SELECT count(*) FROM reminders WHERE grain_type = 'order' AND grain_key = '{orderId}'");
 
     private static Task<long> ScalarAsync(string database, string sql) => ScalarAsync<long>(database, sql);
 

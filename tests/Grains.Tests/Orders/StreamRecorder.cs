@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Grains.Tests.Orders;
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Tests.Infrastructure;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
 using OrleansHub.TestSupport;
 using OrleansHub.TestSupport.Docker;
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Tests.Infrastructure;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
 using OrleansHub.TestSupport;
 
 namespace OrleansHub.Grains.Tests.Tasks;
@@ -12,8 +12,7 @@ public sealed class InterruptedTaskTests
     private static readonly Dictionary<string, string?> FastWatchdog = new()
     {
         ["Execution:Mode"] = "local",
-        ["Runtime:MinimumReminderPeriod"] = "00:00:00.100",
-        ["Runtime:ReminderPollInterval"] = "00:00:00.050",
+        ["Reminders:MinimumReminderPeriod"] = "00:00:00.100",
         ["Tasks:WatchdogPeriod"] = "00:00:00.200",
     };
 

@@ -3,26 +3,27 @@ using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Tests.Infrastructure;
-using OrleansHub.Runtime.Streams;
+using OrleansHub.Outbox.EventLog;
 using OrleansHub.TestSupport;
 
 namespace OrleansHub.Grains.Tests.Tasks;
 
-/// <summary>Tasks through their grains on a real silo, real PostgreSQL and the real local process executor.</summary>
-public sealed class TaskLifecycleTests : IAsyncLifetime
+/// <summary>
+/// Tasks through their grains on a real silo, real PostgreSQL and the real local process executor. The tests share
+/// one silo (<see cref="LocalTaskSilo"/>); each has its own user and workspace, so the per-user and per-workspace
+/// limits of one test never see another's tasks.
+/// </summary>
+public sealed class TaskLifecycleTests(TaskLifecycleTests.LocalTaskSilo shared) : IClassFixture<TaskLifecycleTests.LocalTaskSilo>
 {
-    private DomainSilo _silo = null!;
+    private readonly DomainSilo _silo = shared.Silo;
+    private readonly string _alice = $"alice-{Guid.NewGuid():N}";
 
-    public async Task InitializeAsync() => _silo = await DomainSilo.StartAsync(
-        await PostgresServer.CreateDatabaseAsync(),
-        new Dictionary<string, string?>
-        {
-            ["Execution:Mode"] = "local",
-            ["Tasks:MaxRunningPerWorkspace"] = "1",
-            ["Tasks:MaxActivePerUser"] = "3",
-        });
-
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
+    public sealed class LocalTaskSilo() : DomainSiloFixture(new Dictionary<string, string?>
+    {
+        ["Execution:Mode"] = "local",
+        ["Tasks:MaxRunningPerWorkspace"] = "1",
+        ["Tasks:MaxActivePerUser"] = "3",
+    });
 
     [Fact]
     public async Task ATaskRunsToSuccessWithItsLogsProgressAndStatusEventsInOrder()
@@ -40,7 +41,7 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
         Assert.Contains(("stderr", "oops"), events.Logs);
         var view = await _silo.Grains.GetGrain<ITaskGrain>("ok1").GetAsync();
         Assert.Equal(new TaskProgress(1, 2, 50.0, "half way"), view.Progress);
-        var stats = (await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).GetAsync("alice")).Stats;
+        var stats = (await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).GetAsync(_alice)).Stats;
         Assert.Equal(new WorkspaceStats(1, 0, 1, 0), stats);
     }
 
@@ -70,14 +71,14 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
         await Create("q3", workspace, "echo", "third");
 
         Assert.Equal(TaskStatuses.Queued, (await _silo.Grains.GetGrain<ITaskGrain>("q2").GetAsync()).Status);
-        Assert.Equal(TaskStatuses.Cancelled, (await _silo.Grains.GetGrain<ITaskGrain>("q2").CancelAsync("alice")).Status);
-        await _silo.Grains.GetGrain<ITaskGrain>("q1").CancelAsync("alice");
+        Assert.Equal(TaskStatuses.Cancelled, (await _silo.Grains.GetGrain<ITaskGrain>("q2").CancelAsync(_alice)).Status);
+        await _silo.Grains.GetGrain<ITaskGrain>("q1").CancelAsync(_alice);
 
         Assert.Equal(TaskStatuses.Cancelled, (await first.UntilFinalAsync()).GetProperty("status").GetString());
         Assert.Equal(TaskStatuses.Succeeded, (await third.UntilFinalAsync()).GetProperty("status").GetString());
         var q2 = await _silo.Grains.GetGrain<ITaskGrain>("q2").GetAsync();
         Assert.Null(q2.StartedAt);
-        await Assert.ThrowsAsync<ConflictException>(() => _silo.Grains.GetGrain<ITaskGrain>("q2").CancelAsync("alice"));
+        await Assert.ThrowsAsync<ConflictException>(() => _silo.Grains.GetGrain<ITaskGrain>("q2").CancelAsync(_alice));
     }
 
     [Fact]
@@ -89,15 +90,16 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
         await running.UntilStatusAsync(TaskStatuses.Running);
         await Create("m2", workspace, "echo", "never");
 
-        await _silo.Grains.GetGrain<ITaskGrain>("m2").CancelAsync("alice");
-        await _silo.WaitForActivationsAsync("task", 1); // the running task stays, the cancelled one went
-        await _silo.Grains.GetGrain<ITaskGrain>("m1").CancelAsync("alice");
+        await _silo.Grains.GetGrain<ITaskGrain>("m2").CancelAsync(_alice);
+        await _silo.WaitForActivationsAsync("task", ["m2"], 0);
+        Assert.Equal(1, await _silo.ActivationsOfAsync("task", ["m1"])); // the running task stays, the cancelled one went
+        await _silo.Grains.GetGrain<ITaskGrain>("m1").CancelAsync(_alice);
         await running.UntilFinalAsync();
-        await _silo.WaitForActivationsAsync("task", 0);
+        await _silo.WaitForActivationsAsync("task", ["m1"], 0);
 
         var reread = await _silo.Grains.GetGrain<ITaskGrain>("m2").GetAsync();
         Assert.Equal(TaskStatuses.Cancelled, reread.Status);
-        Assert.Equal(1, _silo.ActivationsOf("task"));
+        Assert.Equal(1, await _silo.ActivationsOfAsync("task", ["m1", "m2"]));
     }
 
     [Fact]
@@ -107,7 +109,7 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
         using var events = await WatchAsync(new StreamId("task", "slow1"));
 
         await _silo.Grains.GetGrain<ITaskGrain>("slow1").CreateAsync(new CreateTask(
-            workspace, "alice", ["sleep", "60"], null, ImmutableDictionary<string, string>.Empty, 1, TaskPriorities.High));
+            workspace, _alice, ["sleep", "60"], null, ImmutableDictionary<string, string>.Empty, 1, TaskPriorities.High));
 
         Assert.Equal(TaskStatuses.TimedOut, (await events.UntilFinalAsync()).GetProperty("status").GetString());
     }
@@ -116,7 +118,7 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
     public async Task AUserPastTheActiveTaskLimitIsRefusedAndAViewerCannotCreateTasks()
     {
         var workspace = await NewWorkspaceAsync();
-        await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).SetMemberAsync("alice", "victor", WorkspaceRoles.Viewer);
+        await _silo.Grains.GetGrain<IWorkspaceGrain>(workspace).SetMemberAsync(_alice, "victor", WorkspaceRoles.Viewer);
         for (var i = 0; i < 3; i++)
         {
             await Create($"lim{i}", workspace, "sleep", "60");
@@ -128,7 +130,7 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
 
         for (var i = 0; i < 3; i++)
         {
-            await _silo.Grains.GetGrain<ITaskGrain>($"lim{i}").CancelAsync("alice");
+            await _silo.Grains.GetGrain<ITaskGrain>($"lim{i}").CancelAsync(_alice);
         }
     }
 
@@ -136,13 +138,13 @@ public sealed class TaskLifecycleTests : IAsyncLifetime
     {
         var id = Guid.NewGuid().ToString("N");
         await _silo.Grains.GetGrain<IWorkspaceGrain>(id).CreateAsync(
-            new CreateWorkspace("alice", "w", null, [], ImmutableDictionary<string, string>.Empty));
+            new CreateWorkspace(_alice, "w", null, [], ImmutableDictionary<string, string>.Empty));
         return id;
     }
 
     private Task<TaskView> Create(string id, string workspace, params string[] command) =>
         _silo.Grains.GetGrain<ITaskGrain>(id).CreateAsync(new CreateTask(
-            workspace, "alice", [.. command], null, ImmutableDictionary<string, string>.Empty, 30, TaskPriorities.Medium));
+            workspace, _alice, [.. command], null, ImmutableDictionary<string, string>.Empty, 30, TaskPriorities.Medium));
 
     private Task<TaskStreamRecorder> WatchAsync(StreamId stream) => TaskStreamRecorder.StartAsync(_silo.Streams, stream);
 }
