@@ -19,6 +19,9 @@ namespace OrleansHub.Outbox.Hosting;
 
 public static class OutboxSiloBuilderExtensions
 {
+    /// <summary>Configuration section bound to Orleans' <see cref="ReminderOptions"/>.</summary>
+    public const string RemindersSection = "Reminders";
+
     /// <summary>The ADO.NET invariant of Npgsql, for Orleans' ADO.NET providers.</summary>
     public const string PostgresInvariant = "Npgsql";
 
@@ -54,6 +57,9 @@ public static class OutboxSiloBuilderExtensions
             o.Invariant = PostgresInvariant;
             o.ConnectionString = connectionString;
         });
+        // Orleans' reminder settings, e.g. Reminders:MinimumReminderPeriod (1 minute by default; tests lower it). Not
+        // under "Orleans": Orleans reads Orleans:Reminders as the choice of a reminder provider.
+        services.AddOptions<ReminderOptions>().BindConfiguration(RemindersSection);
         silo.UseSystemTextJsonGrainStorageSerializer();
         // Orleans' stream pub-sub state is Orleans' own type, stored in Orleans' own (versioned, [Id]-based) format:
         // System.Text.Json writes the stream producers it holds but cannot read them back (PubSubPublisherState,

@@ -72,7 +72,6 @@ public sealed class PaymentLifecycleTests
         var first = new ApiFactory(database, OrderApiFixture.Settings(toss, new Dictionary<string, string?>
         {
             ["Payments:Expiry"] = "00:00:01",
-            ["Runtime:ReminderPollInterval"] = "00:10:00", // this silo never looks for due reminders after its start
         }));
         string orderId;
         await using (first)
@@ -94,8 +93,7 @@ public sealed class PaymentLifecycleTests
         await using var second = new ApiFactory(database, OrderApiFixture.Settings(toss, new Dictionary<string, string?>
         {
             ["Auth:SigningKey"] = first.Settings["Auth:SigningKey"],
-            ["Runtime:MinimumReminderPeriod"] = "00:00:00.100",
-            ["Runtime:ReminderPollInterval"] = "00:00:00.050",
+            ["Reminders:MinimumReminderPeriod"] = "00:00:00.100",
         }));
         second.StartServer();
         await using var events = await LiveEvents.FollowAsync(second, $"order:{orderId}");
@@ -196,8 +194,7 @@ public sealed class PaymentLifecycleTests
     // A started silo on a new database whose reminders fire within a tenth of a second, its first admin registered.
     private static async Task<ApiFactory> FastRemindersSiloAsync(FakeTossServer toss, Dictionary<string, string?> extra)
     {
-        extra["Runtime:MinimumReminderPeriod"] = "00:00:00.100";
-        extra["Runtime:ReminderPollInterval"] = "00:00:00.050";
+        extra["Reminders:MinimumReminderPeriod"] = "00:00:00.100";
         var silo = new ApiFactory(await PostgresServer.CreateDatabaseAsync(), OrderApiFixture.Settings(toss, extra));
         silo.StartServer();
         await silo.RegisterAsync("first-admin");
