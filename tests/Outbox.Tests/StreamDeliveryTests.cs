@@ -105,6 +105,29 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : OutboxTestBa
     }
 
     [Fact]
+    public async Task OnlyStreamsSomeSiloWatchesArePublishedOnOrleansStreams()
+    {
+        var cluster = await StartClusterAsync(NoCatchUp, silos: 2);
+        var sink = new RecordingSink();
+        await using var subscription = await Subscriptions(cluster, 1).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
+        var writer = cluster.Services(0).GetRequiredService<IGrainFactory>().GetGrain<ILocalCounterGrain>("both");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await writer.IncrementAsync("shared:s");
+            await writer.IncrementAsync("quiet:s");
+        }
+
+        // The watched stream arrived across silos, so it went through Orleans streams, which registered it in their
+        // pub-sub state; the unwatched one was never published, so Orleans knows nothing of it.
+        await sink.WaitForAsync(3);
+        Assert.True(await ScalarAsync("SELECT watched_until > now() FROM streams WHERE id = 'shared:s'"));
+        Assert.False(await ScalarAsync("SELECT watched_until IS NOT NULL FROM streams WHERE id = 'quiet:s'"));
+        Assert.True(await ScalarAsync("SELECT count(*) > 0 FROM orleansstorage WHERE grainidextensionstring LIKE '%shared%'"));
+        Assert.False(await ScalarAsync("SELECT count(*) > 0 FROM orleansstorage WHERE grainidextensionstring LIKE '%quiet%'"));
+    }
+
+    [Fact]
     public async Task AnEventWhosePublishWasLostArrivesByTheTailCheck()
     {
         var silo = await StartClusterAsync();
@@ -170,6 +193,13 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : OutboxTestBa
     }
 
     private static StreamSubscriptions Subscriptions(HubCluster cluster, int silo = 0) => cluster.Service<StreamSubscriptions>(silo);
+
+    private async Task<bool> ScalarAsync(string sql)
+    {
+        await using var source = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = source.CreateCommand(sql);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
 
     private async Task WriteWithoutPublishingAsync(string key, int count)
     {
