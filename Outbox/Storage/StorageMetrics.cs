@@ -20,6 +20,7 @@ internal sealed class StorageMetrics
     private readonly Counter<long> _writes;
     private readonly Counter<long> _rollbacks;
     private readonly Histogram<double> _commitDuration;
+    private readonly Counter<long> _published;
 
     public StorageMetrics(IMeterFactory meters)
     {
@@ -30,6 +31,8 @@ internal sealed class StorageMetrics
             "Grain state writes committed by this silo (each with its events and index rows)");
         _rollbacks = _meter.CreateCounter<long>("orleanshub.storage.rollbacks", "{transaction}",
             "Shared transactions rolled back by one failing write, whose writes were run again one by one");
+        _published = _meter.CreateCounter<long>("orleanshub.streams.published", "{event}",
+            "Committed events this silo published on Orleans streams (those of streams some silo watches)");
         _commitDuration = _meter.CreateHistogram("orleanshub.storage.commit.duration", "s",
             "Time of a group-commit transaction from sending its statements to its commit's result",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitBuckets });
@@ -50,4 +53,6 @@ internal sealed class StorageMetrics
     public void Failed(TimeSpan took) => _commitDuration.Record(took.TotalSeconds);
 
     public void RolledBack() => _rollbacks.Add(1);
+
+    public void Published(int events) => _published.Add(events);
 }

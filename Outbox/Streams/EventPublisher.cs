@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using OrleansHub.Outbox.EventLog;
 using OrleansHub.Outbox.Hosting;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Outbox.Streams;
 
@@ -11,8 +12,13 @@ namespace OrleansHub.Outbox.Streams;
 /// writer: the events are committed, and a publish that is lost (the silo dies, the stream provider refuses) is
 /// found by each watching silo's tail check.
 /// </summary>
-internal sealed class EventPublisher(StreamSubscriptions subscriptions, OutboxStreamProvider streams, OutboxLog log)
+internal sealed class EventPublisher(StreamSubscriptions subscriptions, OutboxStreamProvider streams, StorageMetrics metrics, OutboxLog log)
 {
+    private long _published;
+
+    /// <summary>Events this silo has published on Orleans streams.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
     public void Committed(IReadOnlyList<StoredStreamEvent> events, IReadOnlyList<StoredStreamEvent> watched)
     {
         subscriptions.Committed(events);
@@ -20,6 +26,8 @@ internal sealed class EventPublisher(StreamSubscriptions subscriptions, OutboxSt
         {
             return;
         }
+        Interlocked.Add(ref _published, watched.Count);
+        metrics.Published(watched.Count);
         var provider = streams.Provider;
         foreach (var streamEvent in watched)
         {
