@@ -1,6 +1,6 @@
 namespace OrleansHub.Api;
 
-/// <summary>Ids are opaque strings (API.md); anything implausible is simply not found, and never reaches a grain key.</summary>
+/// <summary>Ids are opaque strings (docs/api.md); anything implausible is simply not found, and never reaches a grain key.</summary>
 internal static class Ids
 {
     public const int MaxLength = 64;

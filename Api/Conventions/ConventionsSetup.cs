@@ -13,7 +13,7 @@ using OrleansHub.Api.Problems;
 namespace OrleansHub.Api.Conventions;
 
 /// <summary>
-/// The conventions every endpoint gets (API.md "Conventions"): problems for every error, rate limits,
+/// The conventions every endpoint gets (docs/api.md "Conventions"): problems for every error, rate limits,
 /// body size limit, security headers, CORS allow-list, compression, validation problems, OpenAPI.
 /// The outermost pieces run from <see cref="HubApiStartupFilter"/>; the rate limiter runs after
 /// authentication (it partitions by caller). docs/security.md says what each one defends against.

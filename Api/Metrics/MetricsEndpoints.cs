@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace OrleansHub.Api.Metrics;
 
 /// <summary>
-/// <c>GET /metrics</c> (API.md "Operations"): this node's metrics in the Prometheus text format, from
+/// <c>GET /metrics</c> (docs/api.md "Operations"): this node's metrics in the Prometheus text format, from
 /// <see cref="MetricsCollector"/>. Anonymous, like the health probes; docs/operations.md lists the series.
 /// </summary>
 internal static class MetricsEndpoints

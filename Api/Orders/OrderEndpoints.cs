@@ -11,7 +11,7 @@ using OrleansHub.Outbox.Storage;
 namespace OrleansHub.Api.Orders;
 
 /// <summary>
-/// API.md "Stores, orders and payments": placing orders (idempotent with <c>Idempotency-Key</c>), reading them,
+/// docs/api.md "Stores, orders and payments": placing orders (idempotent with <c>Idempotency-Key</c>), reading them,
 /// and the status machine; plus <c>GET /api/v1/orders</c>, the caller's own orders (docs/orders.md). Who may do
 /// what is decided by the order grain: a stranger gets 404, the wrong party 403, a wrong status 409.
 /// </summary>

@@ -2,7 +2,7 @@ using OrleansHub.Grains.Interfaces.Lists;
 
 namespace OrleansHub.Api.Pagination;
 
-/// <summary>The list envelope of API.md: <c>{"data": [...], "pagination": {...}}</c>.</summary>
+/// <summary>The list envelope of docs/api.md: <c>{"data": [...], "pagination": {...}}</c>.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Data, PageInfo Pagination)
 {
     public static Page<T> From(IReadOnlyList<T> data, PageQuery query, long total) =>

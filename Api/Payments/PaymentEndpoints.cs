@@ -9,7 +9,7 @@ using OrleansHub.Grains.Interfaces.Payments;
 namespace OrleansHub.Api.Payments;
 
 /// <summary>
-/// API.md payments: the customer initiates a payment of the order total, then confirms it after the payment
+/// docs/api.md payments: the customer initiates a payment of the order total, then confirms it after the payment
 /// window; the order grain asks the gateway (docs/orders.md, "Payments"). Without a gateway both answer 503.
 /// </summary>
 internal static class PaymentEndpoints

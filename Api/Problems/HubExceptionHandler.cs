@@ -12,7 +12,7 @@ using OrleansHub.Outbox.Storage;
 namespace OrleansHub.Api.Problems;
 
 /// <summary>
-/// Turns every exception that escapes an endpoint into a problem (API.md, "Conventions"): domain
+/// Turns every exception that escapes an endpoint into a problem (docs/api.md, "Conventions"): domain
 /// errors keep their meaning (404, 409, 403, 401, 400 with fields), runtime contention is a 409 the
 /// client may retry, an unavailable silo or a timed-out grain call is a 503, a request the framework
 /// could not bind (malformed JSON, wrong types, <c>limit=abc</c>, an oversized body) keeps its status

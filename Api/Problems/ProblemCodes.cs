@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace OrleansHub.Api.Problems;
 
-/// <summary>The machine-readable <c>code</c> of every problem response (see API.md, "Conventions").</summary>
+/// <summary>The machine-readable <c>code</c> of every problem response (see docs/api.md, "Conventions").</summary>
 internal static class ProblemCodes
 {
     public const string ValidationError = "VALIDATION_ERROR";
@@ -23,7 +23,7 @@ internal static class ProblemCodes
     /// <summary>Name of the extension member carrying the request id (as in <c>X-Request-Id</c>).</summary>
     public const string RequestIdMember = "request_id";
 
-    // 405 and 415 are not in API.md's table; they get their own codes rather than VALIDATION_ERROR,
+    // 405 and 415 are not in docs/api.md's table; they get their own codes rather than VALIDATION_ERROR,
     // which would send a client looking for field errors that are not there.
     public static string ForStatus(int status) => status switch
     {

@@ -5,7 +5,7 @@ using OrleansHub.Api.Realtime.Policies;
 namespace OrleansHub.Api.Realtime;
 
 /// <summary>
-/// The status hub (API.md "Real time", docs/realtime.md): SignalR with snake_case JSON, the connection registry,
+/// The status hub (docs/api.md "Real time", docs/realtime.md): SignalR with snake_case JSON, the connection registry,
 /// the access re-check and the stream access policies of the kinds this folder owns (workspace, task, user).
 /// Other features register the policies of their own kinds.
 /// </summary>

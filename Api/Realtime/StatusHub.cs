@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace OrleansHub.Api.Realtime;
 
 /// <summary>
-/// <c>/hubs/status</c> (API.md "Real time"). Thin: everything happens in <see cref="StatusConnections"/>.
+/// <c>/hubs/status</c> (docs/api.md "Real time"). Thin: everything happens in <see cref="StatusConnections"/>.
 /// Server-to-client methods: <see cref="StatusClientMethods"/>.
 /// </summary>
 internal sealed class StatusHub(StatusConnections connections) : Hub

@@ -5,7 +5,7 @@ using OrleansHub.Outbox.Streams;
 
 namespace OrleansHub.Api.Realtime;
 
-/// <summary>The hub's client methods (API.md "Real time").</summary>
+/// <summary>The hub's client methods (docs/api.md "Real time").</summary>
 public static class StatusClientMethods
 {
     /// <summary>A stream event: <see cref="StatusEvent"/>.</summary>

@@ -12,7 +12,7 @@ using OrleansHub.Outbox.Storage;
 namespace OrleansHub.Api.Stores;
 
 /// <summary>
-/// API.md "Stores, orders and payments": stores, their menus (readable anonymously) and the owner's order
+/// docs/api.md "Stores, orders and payments": stores, their menus (readable anonymously) and the owner's order
 /// list; plus <c>GET /api/v1/stores</c>, the caller's own stores (docs/orders.md).
 /// </summary>
 internal static class StoreEndpoints

@@ -14,7 +14,7 @@ using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Tasks;
 
-/// <summary>API.md "Tasks". Who may see or cancel a task is decided by its workspace role.</summary>
+/// <summary>docs/api.md "Tasks". Who may see or cancel a task is decided by its workspace role.</summary>
 internal static class TaskEndpoints
 {
     public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder routes)

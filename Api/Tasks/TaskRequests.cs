@@ -22,7 +22,7 @@ public sealed record CreateTaskRequest(
         Priority ?? TaskPriorities.Medium);
 }
 
-/// <summary>A stored output line (API.md "GET /api/v1/tasks/{id}/logs").</summary>
+/// <summary>A stored output line (docs/api.md "GET /api/v1/tasks/{id}/logs").</summary>
 public sealed record TaskLogEntry(long Seq, string Stream, string Line, DateTimeOffset Timestamp);
 
 public sealed record TaskLogPage(IReadOnlyList<TaskLogEntry> Data);

@@ -11,7 +11,7 @@ using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Api.Workspaces;
 
-/// <summary>API.md "Workspaces": CRUD, membership, and the caller's list. Access rules live in the grain.</summary>
+/// <summary>docs/api.md "Workspaces": CRUD, membership, and the caller's list. Access rules live in the grain.</summary>
 internal static class WorkspaceEndpoints
 {
     public static RouteGroupBuilder MapWorkspaces(this IEndpointRouteBuilder routes)

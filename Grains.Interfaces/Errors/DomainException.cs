@@ -2,7 +2,7 @@ namespace OrleansHub.Grains.Interfaces.Errors;
 
 /// <summary>
 /// A rule of the domain said no. Grains throw these; the API maps each to its problem+json status and
-/// code (API.md), so a broken rule is always a clear 4xx, never a 500.
+/// code (docs/api.md), so a broken rule is always a clear 4xx, never a 500.
 /// </summary>
 [GenerateSerializer, Alias("OrleansHub.DomainException")]
 public abstract class DomainException(string message) : Exception(message);

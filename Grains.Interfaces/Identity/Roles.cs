@@ -1,6 +1,6 @@
 namespace OrleansHub.Grains.Interfaces.Identity;
 
-/// <summary>The global roles of API.md: admin &gt; user &gt; viewer. A viewer is read-only everywhere.</summary>
+/// <summary>The global roles of docs/api.md: admin &gt; user &gt; viewer. A viewer is read-only everywhere.</summary>
 public static class Roles
 {
     public const string Admin = "admin";

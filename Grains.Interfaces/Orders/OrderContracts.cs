@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace OrleansHub.Grains.Interfaces.Orders;
 
-/// <summary>pending → accepted → ready → completed, pending → rejected, pending → cancelled (API.md).</summary>
+/// <summary>pending → accepted → ready → completed, pending → rejected, pending → cancelled (docs/api.md).</summary>
 public static class OrderStatuses
 {
     public const string Pending = "pending";
@@ -41,7 +41,7 @@ public static class OrderRoles
 public sealed record OrderItemView([property: Id(0)] string MenuItemId, [property: Id(1)] string Name, [property: Id(2)] int Quantity, [property: Id(3)] long UnitPrice, [property: Id(4)] long LineTotal);
 
 /// <summary>
-/// An order as clients see it (API.md "Order"). Amounts are integers in the currency's minor unit.
+/// An order as clients see it (docs/api.md "Order"). Amounts are integers in the currency's minor unit.
 /// <c>StatusReason</c> says why an order was rejected or cancelled; null otherwise.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.OrderView")]

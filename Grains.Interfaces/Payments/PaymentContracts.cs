@@ -26,7 +26,7 @@ public static class PaymentMethods
     public static bool IsKnown(string? method) => method is not null && All.Contains(method);
 }
 
-/// <summary>An initiated payment (API.md: <c>{payment_id, payment_key, amount, status, expires_at}</c>).</summary>
+/// <summary>An initiated payment (docs/api.md: <c>{payment_id, payment_key, amount, status, expires_at}</c>).</summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.PaymentView")]
 public sealed record PaymentView([property: Id(0)] string PaymentId, [property: Id(1)] string PaymentKey, [property: Id(2)] long Amount, [property: Id(3)] string Status, [property: Id(4)] DateTimeOffset ExpiresAt);
 
@@ -34,7 +34,7 @@ public sealed record PaymentView([property: Id(0)] string PaymentId, [property: 
 [GenerateSerializer, Immutable, Alias("OrleansHub.ConfirmPayment")]
 public sealed record ConfirmPayment([property: Id(0)] string PaymentKey, [property: Id(1)] long Amount);
 
-/// <summary>API.md: <c>{order_id, payment_status: "paid"}</c>.</summary>
+/// <summary>docs/api.md: <c>{order_id, payment_status: "paid"}</c>.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.PaymentConfirmation")]
 public sealed record PaymentConfirmation([property: Id(0)] string OrderId, [property: Id(1)] string PaymentStatus);
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace OrleansHub.Grains.Interfaces.Stores;
 
-/// <summary>A store as listed (API.md: <c>{id, name, owner_id, created_at}</c>).</summary>
+/// <summary>A store as listed (docs/api.md: <c>{id, name, owner_id, created_at}</c>).</summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.StoreView")]
 public sealed record StoreView([property: Id(0)] string Id, [property: Id(1)] string Name, [property: Id(2)] string OwnerId, [property: Id(3)] DateTimeOffset CreatedAt);
 

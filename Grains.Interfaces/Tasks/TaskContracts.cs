@@ -8,7 +8,7 @@ public sealed record TaskProgress([property: Id(0)] long Current, [property: Id(
     public static readonly TaskProgress None = new(0, 0, 0, null);
 }
 
-/// <summary>A task as clients see it (API.md "Task"). The environment is never shown: it may hold secrets.</summary>
+/// <summary>A task as clients see it (docs/api.md "Task"). The environment is never shown: it may hold secrets.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.TaskView")]
 public sealed record TaskView(
     [property: Id(0)] string Id,

@@ -5,7 +5,7 @@ using OrleansHub.Outbox.Storage;
 namespace OrleansHub.Outbox.EventLog;
 
 /// <summary>
-/// The outbox part of a transaction (docs/runtime.md, "Group commit"): the events of all its writes appended
+/// The outbox part of a transaction (docs/outbox.md, "Group commit"): the events of all its writes appended
 /// by one statement, the transaction's last. It bumps each stream counter by the number of events the stream
 /// gets, locking the counter rows in sorted stream order, and inserts every event at the seq it took. Counter
 /// rows are the only rows two writers of one stream share and they are locked last, so they are held only for
@@ -18,7 +18,7 @@ namespace OrleansHub.Outbox.EventLog;
 ///
 /// An event whose write gave another stream the same data object is stored without data, pointing at that
 /// event (its source: stream and the same "how many follow" number, so its seq is found the same way); the
-/// source is marked shared (docs/runtime.md, "Shared event data").
+/// source is marked shared (docs/outbox.md, "Shared event data").
 /// </summary>
 internal sealed class EventAppend
 {

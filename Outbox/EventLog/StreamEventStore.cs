@@ -5,7 +5,7 @@ namespace OrleansHub.Outbox.EventLog;
 /// <summary>Reads stream events from the outbox table (replay, catch-up, a stream's events of one type).</summary>
 public sealed class StreamEventStore(NpgsqlDataSource database)
 {
-    // An event stored without data shares its source's (docs/runtime.md, "Shared event data").
+    // An event stored without data shares its source's (docs/outbox.md, "Shared event data").
     private const string Select = """
         SELECT e.seq, e.type, coalesce(e.data, s.data)::text, e.created_at
         FROM stream_events e

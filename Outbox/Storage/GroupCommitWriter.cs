@@ -8,7 +8,7 @@ using OrleansHub.Outbox.Hosting;
 namespace OrleansHub.Outbox.Storage;
 
 /// <summary>
-/// Group commit for grain state writes (docs/runtime.md, "Group commit"). Writes wait in a queue; each of
+/// Group commit for grain state writes (docs/outbox.md, "Group commit"). Writes wait in a queue; each of
 /// <see cref="OutboxOptions.WriteConnections"/> writer loops takes whatever is waiting (up to
 /// <see cref="OutboxOptions.WriteBatchSize"/>, never waiting for more) and sends it as one batch in one
 /// implicit transaction, so one commit (one WAL flush, one round trip) serves many writes.

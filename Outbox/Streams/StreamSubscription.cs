@@ -3,7 +3,7 @@ namespace OrleansHub.Outbox.Streams;
 
 /// <summary>
 /// One sink's subscription to one stream on this silo. Every delivery passes its gate: seqs at or below the
-/// cursor are dropped, the next one is delivered, and a gap is filled from the table first (docs/runtime.md).
+/// cursor are dropped, the next one is delivered, and a gap is filled from the table first (docs/outbox.md).
 /// </summary>
 public sealed class StreamSubscription : IAsyncDisposable
 {

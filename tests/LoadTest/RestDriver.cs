@@ -16,7 +16,7 @@ internal sealed record LoadGroup(LoadUser Owner, string WorkspaceId, string Stor
     public string StoreStream => $"store:{StoreId}";
 }
 
-/// <summary>The REST calls of the run (API.md): set-up, and the status changes the writers drive, each timed.</summary>
+/// <summary>The REST calls of the run (docs/api.md): set-up, and the status changes the writers drive, each timed.</summary>
 internal sealed class RestDriver(HttpClient http, LoadStats stats)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

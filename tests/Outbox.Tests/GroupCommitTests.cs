@@ -14,7 +14,7 @@ using Orleans.Storage;
 namespace OrleansHub.Outbox.Tests;
 
 /// <summary>
-/// Group commit (docs/runtime.md): concurrent writes of different grains share one transaction, and a failing
+/// Group commit (docs/outbox.md): concurrent writes of different grains share one transaction, and a failing
 /// write in a shared transaction fails alone. To make a batch deterministic, the silo has one writer loop, and a
 /// write to a row locked by the test holds that loop while the writes under test queue up behind it.
 /// </summary>

@@ -1,4 +1,4 @@
-// The real-time side: one SignalR connection to /hubs/status (API.md "Real time"), the streams the
+// The real-time side: one SignalR connection to /hubs/status (docs/api.md "Real time"), the streams the
 // page follows, and the last seq seen on each. A reconnect subscribes again with afterSeq = that seq,
 // so the hub replays exactly what was missed; anything at or below it is a duplicate and is dropped.
 export class Live {

@@ -12,7 +12,7 @@ public sealed record LoginRequest(string? Email, string? Password);
 public sealed record RefreshRequest(string? RefreshToken);
 
 /// <summary>
-/// API.md <c>Session</c>: the user, a bearer access token valid for <c>expires_in</c> seconds and a
+/// docs/api.md <c>Session</c>: the user, a bearer access token valid for <c>expires_in</c> seconds and a
 /// single-use refresh token.
 /// </summary>
 public sealed record SessionResponse(UserResponse User, string AccessToken, string RefreshToken, int ExpiresIn, string TokenType = "Bearer");

@@ -2,7 +2,7 @@ using OrleansHub.Grains.Interfaces.Identity;
 
 namespace OrleansHub.Api.Identity.Users;
 
-/// <summary>API.md <c>User</c>: <c>{id, username, email, role, created_at}</c>.</summary>
+/// <summary>docs/api.md <c>User</c>: <c>{id, username, email, role, created_at}</c>.</summary>
 public sealed record UserResponse(string Id, string Username, string Email, string Role, DateTimeOffset CreatedAt);
 
 /// <summary>Body of PUT /api/v1/users/{id}/role.</summary>

@@ -13,7 +13,7 @@ namespace OrleansHub.Api.Tests.Conventions;
 
 /// <summary>
 /// Exceptions thrown by grains and the runtime, through the silo's own exception handler and problem
-/// details service (the ones every endpoint's failures go through), become API.md problems.
+/// details service (the ones every endpoint's failures go through), become docs/api.md problems.
 /// </summary>
 public sealed class ExceptionMappingTests(ApiFixture api) : IClassFixture<ApiFixture>
 {

@@ -5,7 +5,7 @@ using OrleansHub.Api.Tests.Infrastructure;
 
 namespace OrleansHub.Api.Tests.Conventions;
 
-/// <summary>Errors the framework produces (routing, binding) come out in API.md's problem format.</summary>
+/// <summary>Errors the framework produces (routing, binding) come out in docs/api.md's problem format.</summary>
 public sealed class ProblemDetailsTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     [Fact]

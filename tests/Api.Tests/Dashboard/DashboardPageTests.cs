@@ -7,7 +7,7 @@ using OrleansHub.Api.Tests.Infrastructure;
 namespace OrleansHub.Api.Tests.Dashboard;
 
 /// <summary>
-/// GET / (API.md "Operations"): the dashboard page and its files, anonymous, from this origin only, and
+/// GET / (docs/api.md "Operations"): the dashboard page and its files, anonymous, from this origin only, and
 /// runnable under the API's strict Content-Security-Policy. tests/e2e drives it in a real browser.
 /// </summary>
 public sealed partial class DashboardPageTests(ApiFixture api) : IClassFixture<ApiFixture>

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace OrleansHub.Api.Tests.Infrastructure;
 
-/// <summary>Small helpers for JSON over HTTP in snake_case, as clients of API.md write it.</summary>
+/// <summary>Small helpers for JSON over HTTP in snake_case, as clients of docs/api.md write it.</summary>
 public static class HttpJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)

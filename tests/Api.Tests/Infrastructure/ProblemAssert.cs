@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace OrleansHub.Api.Tests.Infrastructure;
 
-/// <summary>Assertions for API.md's error format: problem+json with code and request_id, nothing from the server's insides.</summary>
+/// <summary>Assertions for docs/api.md's error format: problem+json with code and request_id, nothing from the server's insides.</summary>
 public static class ProblemAssert
 {
     /// <summary>Asserts the response is a problem with this status and code and returns its body.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace OrleansHub.Api.Tests.Infrastructure;
 
-/// <summary>A user registered through the API (API.md "Identity and sessions").</summary>
+/// <summary>A user registered through the API (docs/api.md "Identity and sessions").</summary>
 public sealed record TestUser(string Id, string Email, string Password, string AccessToken, string RefreshToken);
 
 public static class TestUsers

@@ -6,7 +6,7 @@ using OrleansHub.Api.Tests.Realtime.Client;
 
 namespace OrleansHub.Api.Tests.Metrics;
 
-/// <summary>GET /metrics (API.md "Operations"): Prometheus text, anonymous, and counters that follow the traffic.</summary>
+/// <summary>GET /metrics (docs/api.md "Operations"): Prometheus text, anonymous, and counters that follow the traffic.</summary>
 public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

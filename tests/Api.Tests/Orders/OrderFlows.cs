@@ -89,7 +89,7 @@ public static class OrderFlows
     public static async Task<List<StoredEvent>> EventsAsync(this ApiFactory factory, string stream)
     {
         var database = factory.Services.GetRequiredService<NpgsqlDataSource>();
-        // As the runtime reads it: an event stored without data shares its source's (docs/runtime.md).
+        // As the runtime reads it: an event stored without data shares its source's (docs/outbox.md).
         await using var command = database.CreateCommand("""
             SELECT e.seq, e.type, coalesce(e.data, s.data)::text FROM stream_events e
             LEFT JOIN stream_events s ON s.stream_id = e.source_stream AND s.seq = e.source_seq

@@ -8,7 +8,7 @@ public sealed class OrderTransitionTests(OrderApiFixture api) : IClassFixture<Or
 {
     private static readonly string[] Actions = ["accept", "reject", "ready", "complete", "cancel"];
 
-    /// <summary>API.md: these five moves; anything else is 409.</summary>
+    /// <summary>docs/api.md: these five moves; anything else is 409.</summary>
     private static readonly Dictionary<(string From, string Action), string> Allowed = new()
     {
         [("pending", "accept")] = "accepted",

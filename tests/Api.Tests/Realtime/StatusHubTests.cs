@@ -3,7 +3,7 @@ using OrleansHub.Api.Tests.Realtime.Client;
 
 namespace OrleansHub.Api.Tests.Realtime;
 
-/// <summary>Subscribe, replay and live delivery on /hubs/status (API.md "Real time").</summary>
+/// <summary>Subscribe, replay and live delivery on /hubs/status (docs/api.md "Real time").</summary>
 public sealed class StatusHubTests(RealtimeFixture api) : IClassFixture<RealtimeFixture>
 {
     [Fact]

@@ -14,7 +14,7 @@ namespace OrleansHub.Api.Tests.Security;
 /// </summary>
 public sealed class RouteTableTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    /// <summary>API.md: everything needs auth except register, login, refresh, the menu, health, metrics, the docs and the dashboard.</summary>
+    /// <summary>docs/api.md: everything needs auth except register, login, refresh, the menu, health, metrics, the docs and the dashboard.</summary>
     private static readonly (string Method, string Pattern)[] Anonymous =
     [
         ("POST", "/api/v1/auth/register"),

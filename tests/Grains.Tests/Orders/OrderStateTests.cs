@@ -7,7 +7,7 @@ namespace OrleansHub.Grains.Tests.Orders;
 
 public sealed class OrderStateTests
 {
-    /// <summary>The five allowed moves (API.md); every other (status, action) pair is 409.</summary>
+    /// <summary>The five allowed moves (docs/api.md); every other (status, action) pair is 409.</summary>
     private static readonly Dictionary<(string From, string Action), string> Allowed = new()
     {
         [(OrderStatuses.Pending, "accept")] = OrderStatuses.Accepted,

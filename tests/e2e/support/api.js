@@ -1,4 +1,4 @@
-// A few REST calls of API.md, as a client would make them, for the e2e tests.
+// A few REST calls of docs/api.md, as a client would make them, for the e2e tests.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 
