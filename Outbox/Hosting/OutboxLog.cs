@@ -10,6 +10,9 @@ internal sealed partial class OutboxLog(ILoggerFactory loggers)
     [LoggerMessage(3, LogLevel.Information, "Applied migration {Migration}")]
     public partial void MigrationApplied(string migration);
 
+    [LoggerMessage(4, LogLevel.Information, "Moved {Count} reminders of the old runtime into Orleans' reminder table")]
+    public partial void RemindersImported(int count);
+
     [LoggerMessage(12, LogLevel.Warning, "Pulling stream {Stream} failed; the tail check will retry")]
     public partial void StreamPullFailed(string stream, Exception exception);
 

@@ -84,6 +84,7 @@ public static class OutboxSiloBuilderExtensions
         services.AddSingleton(new OutboxJson(JsonOptions(jsonResolvers ?? [])));
         services.AddSingleton(new MigrationAssemblies([typeof(OutboxOptions).Assembly, .. assemblies ?? []]));
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<LegacyReminderImport>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MigrationsAtStart>();
         services.AddSingleton<OutboxLog>();
         services.AddMetrics();

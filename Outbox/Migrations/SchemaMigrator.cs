@@ -94,9 +94,11 @@ internal sealed class MigrationAssemblies(IReadOnlyList<Assembly> all)
 
 /// <summary>
 /// Runs the migrations first thing when the silo starts, before Orleans' membership reads its table: the schema,
-/// Orleans' tables included, is there before anything uses it. Skipped with <c>Outbox:ApplyMigrations=false</c>.
+/// Orleans' tables included, is there before anything uses it; then moves the old runtime's reminders into Orleans'
+/// (<see cref="LegacyReminderImport"/>). Skipped with <c>Outbox:ApplyMigrations=false</c>.
 /// </summary>
-internal sealed class MigrationsAtStart(SchemaMigrator migrator, IOptions<OutboxOptions> options) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class MigrationsAtStart(SchemaMigrator migrator, LegacyReminderImport reminders, IOptions<OutboxOptions> options, OutboxLog log)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(MigrationsAtStart), ServiceLifecycleStage.First, async cancellationToken =>
@@ -104,6 +106,10 @@ internal sealed class MigrationsAtStart(SchemaMigrator migrator, IOptions<Outbox
             if (options.Value.ApplyMigrations)
             {
                 await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                if (await reminders.ImportAsync(cancellationToken).ConfigureAwait(false) is > 0 and var moved)
+                {
+                    log.RemindersImported(moved);
+                }
             }
         });
 }

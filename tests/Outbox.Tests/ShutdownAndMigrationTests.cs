@@ -51,4 +51,26 @@ public sealed class ShutdownAndMigrationTests(PostgresFixture postgres) : Outbox
         Assert.True(Probe.Count($"reminder:durable:{second.Cluster.Silos[0].SiloAddress}") >= 2);
         await second.Grains.GetGrain<IReminderGrain>("durable").StopAsync();
     }
+
+    [Fact]
+    public async Task TheOldRuntimesRemindersMoveIntoOrleansAndFireThere()
+    {
+        var first = await StartClusterAsync();
+        await first.StopAsync();
+        await using var source = NpgsqlDataSource.Create(ConnectionString);
+        await using (var insert = source.CreateCommand("""
+            INSERT INTO reminders (grain_type, grain_key, name, first_due, due_at, period_ms)
+            VALUES ('reminded', 'legacy', 'tick', now(), now(), 1000)
+            """))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var second = await StartClusterAsync();
+
+        await Probe.WaitAsync("reminder:legacy", 2);
+        await using var left = source.CreateCommand("SELECT count(*) FROM reminders");
+        Assert.Equal(0L, await left.ExecuteScalarAsync());
+        await second.Grains.GetGrain<IReminderGrain>("legacy").StopAsync();
+    }
 }
