@@ -5,6 +5,7 @@ using OrleansHub.Grains.Interfaces.Payments;
 using OrleansHub.Grains.Interfaces.Stores;
 using OrleansHub.Grains.Payments;
 using Orleans.Runtime;
+using OrleansHub.Outbox.Reminders;
 using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Orders;
@@ -12,9 +13,11 @@ namespace OrleansHub.Grains.Orders;
 /// <summary>
 /// An order: priced from its store's menu, numbered per store and day, moved through its statuses, cancelled
 /// by a durable reminder when nobody accepts it in time, and paid (Grains/Payments/OrderGrain.Payments.cs).
-/// Non-reentrant, so an accept racing a cancel is two turns, one after the other: exactly one wins. Reminders
-/// are registered before the write that needs them and removed after the write that ends their use: a reminder
-/// whose order does not need it (never stored, or already past it) finds nothing to do and removes itself.
+/// Non-reentrant, so an accept racing a cancel is two turns, one after the other: exactly one wins. The pending
+/// timeout commits with the order and is removed by the write that leaves pending (<see cref="ReminderRows"/>),
+/// unless it is shorter than the reminder service's refresh period: then it is registered through Orleans before the
+/// write, like the payment reminder. A reminder whose order does not need it (never stored, or already past it) finds
+/// nothing to do and removes itself.
 /// </summary>
 [GrainType("order")]
 public sealed partial class OrderGrain(
@@ -23,6 +26,7 @@ public sealed partial class OrderGrain(
     IOptions<OrderOptions> orders,
     IOptions<PaymentOptions> payments,
     IOptions<ReminderOptions> reminders,
+    ReminderRows reminderRows,
     TimeProvider clock) : Grain, IOrderGrain, IOrderPaymentGrain, IRemindable
 {
     private const int NumberAttempts = 3;
@@ -56,14 +60,18 @@ public sealed partial class OrderGrain(
             var number = await store.TakeOrderNumberAsync(DateOnly.FromDateTime(now.UtcDateTime));
             state.State = new OrderState();
             S.Create(this.GetPrimaryKeyString(), command, requestHash, owner, items, number, now);
-            // The pending timeout exists before the order does: a stored pending order always has one.
-            if (attempt == 1)
+            // A stored pending order always has its timeout: with the write, or registered before it.
+            var timeout = orders.Value.PendingTimeout;
+            var withWrite = reminderRows.LoadedInTime(timeout);
+            if (!withWrite && attempt == 1)
             {
-                await RegisterAsync(Reminders.PendingTimeout, orders.Value.PendingTimeout);
+                await RegisterAsync(Reminders.PendingTimeout, timeout);
             }
             try
             {
-                await state.WriteStateAsync(OrderEvents.Created(S), OrderEvents.CreatedRows(S));
+                await state.WriteStateAsync(OrderEvents.Created(S), withWrite
+                    ? [.. OrderEvents.CreatedRows(S), reminderRows.Register(this.GetGrainId(), Reminders.PendingTimeout, timeout, RetryPeriod)]
+                    : OrderEvents.CreatedRows(S));
                 return S.ToView();
             }
             catch (DuplicateIndexEntryException duplicate) when (duplicate.ConstraintName == OrderEvents.NumberTaken && attempt < NumberAttempts)
@@ -95,6 +103,12 @@ public sealed partial class OrderGrain(
     {
         if (reminderName == Reminders.PendingTimeout)
         {
+            // The firing reminder is loaded in the reminder service: unregistering it through Orleans (after the write
+            // removed its row) stops it there at once.
+            if (!_registered.ContainsKey(reminderName) && await this.GetReminder(reminderName) is { } firing)
+            {
+                _registered[reminderName] = firing;
+            }
             var paymentBefore = S.Payment?.Status;
             if (S.TimeOut(clock.GetUtcNow()))
             {
@@ -125,9 +139,9 @@ public sealed partial class OrderGrain(
     /// <summary>
     /// Writes a status change with its events. A refund registers the payment reminder first, which asks the
     /// provider again until it has answered (if the silo stops before the provider is asked, the reminder does it).
-    /// After the write, reminders that no longer apply are removed: the pending timeout once the order has left
-    /// pending, the payment reminder once the payment is settled. Removing one can fail (the write stands): it then
-    /// fires once more, finds nothing to do and removes itself.
+    /// The write that leaves pending removes the pending timeout's row; one this activation registered through Orleans
+    /// is also unregistered there. After the write, the payment reminder goes once the payment is settled. Removing
+    /// one through Orleans can fail (the write stands): it then fires once more, finds nothing to do and removes itself.
     /// </summary>
     private async Task WriteStatusAsync(string? paymentBefore)
     {
@@ -136,11 +150,17 @@ public sealed partial class OrderGrain(
         {
             await RegisterAsync(Reminders.Payment, RetryPeriod);
         }
-        await state.WriteStateAsync([.. OrderEvents.Status(S), .. paymentChanged ? OrderEvents.Payment(S) : []], OrderEvents.Rows(S));
-        if (S.Status != OrderStatuses.Pending && !_pendingTimeoutGone)
+        var leavesPending = S.Status != OrderStatuses.Pending && !_pendingTimeoutGone;
+        await state.WriteStateAsync(
+            [.. OrderEvents.Status(S), .. paymentChanged ? OrderEvents.Payment(S) : []],
+            leavesPending ? [.. OrderEvents.Rows(S), reminderRows.Unregister(this.GetGrainId(), Reminders.PendingTimeout)] : OrderEvents.Rows(S));
+        if (leavesPending)
         {
-            await UnregisterAsync(Reminders.PendingTimeout);
             _pendingTimeoutGone = true;
+            if (_registered.ContainsKey(Reminders.PendingTimeout))
+            {
+                await UnregisterAsync(Reminders.PendingTimeout);
+            }
         }
         if (paymentChanged && !S.RefundRequested && S.Payment?.Status is not (PaymentStatuses.Pending or PaymentStatuses.Confirming))
         {

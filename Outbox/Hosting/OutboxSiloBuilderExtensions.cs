@@ -12,6 +12,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansHub.Outbox.EventLog;
 using OrleansHub.Outbox.Migrations;
+using OrleansHub.Outbox.Reminders;
 using OrleansHub.Outbox.Storage;
 using OrleansHub.Outbox.Streams;
 
@@ -83,6 +84,7 @@ public static class OutboxSiloBuilderExtensions
             WithPoolDefaults(connectionString, sp.GetRequiredService<IOptions<OutboxOptions>>().Value)).Build());
         services.AddSingleton(new OutboxJson(JsonOptions(jsonResolvers ?? [])));
         services.AddSingleton(new MigrationAssemblies([typeof(OutboxOptions).Assembly, .. assemblies ?? []]));
+        services.AddSingleton<ReminderRows>();
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<LegacyReminderImport>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MigrationsAtStart>();

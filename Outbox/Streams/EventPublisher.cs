@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using Orleans.Streams;
 using OrleansHub.Outbox.EventLog;
 using OrleansHub.Outbox.Hosting;
@@ -10,11 +11,18 @@ namespace OrleansHub.Outbox.Streams;
 /// streams (as the event append found them) on the Orleans stream of the same id, from which
 /// every silo that watches the stream takes it (docs/outbox.md, "Live delivery"). Publishing is not awaited by the
 /// writer: the events are committed, and a publish that is lost (the silo dies, the stream provider refuses) is
-/// found by each watching silo's tail check.
+/// found by each watching silo's tail check. A silo alone in its cluster publishes nothing: its subscribers are all
+/// local.
 /// </summary>
-internal sealed class EventPublisher(StreamSubscriptions subscriptions, OutboxStreamProvider streams, StorageMetrics metrics, OutboxLog log)
+internal sealed class EventPublisher(
+    StreamSubscriptions subscriptions,
+    OutboxStreamProvider streams,
+    IClusterMembershipService membership,
+    StorageMetrics metrics,
+    OutboxLog log)
 {
     private long _published;
+    private (MembershipVersion Version, bool Alone) _membership = (MembershipVersion.MinValue, false);
 
     /// <summary>Events this silo has published on Orleans streams.</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -22,7 +30,7 @@ internal sealed class EventPublisher(StreamSubscriptions subscriptions, OutboxSt
     public void Committed(IReadOnlyList<StoredStreamEvent> events, IReadOnlyList<StoredStreamEvent> watched)
     {
         subscriptions.Committed(events);
-        if (watched.Count == 0)
+        if (watched.Count == 0 || IsAlone())
         {
             return;
         }
@@ -33,6 +41,20 @@ internal sealed class EventPublisher(StreamSubscriptions subscriptions, OutboxSt
         {
             _ = PublishAsync(provider.GetStream<StoredStreamEvent>(streamEvent.Stream.ToOrleans()), streamEvent);
         }
+    }
+
+    // The only silo of the cluster: every subscriber is local and has the events from memory already. A silo that
+    // joins is seen at the next membership refresh; what it misses until then reaches it by its tail check.
+    private bool IsAlone()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        var known = _membership;
+        if (known.Version != snapshot.Version)
+        {
+            known = (snapshot.Version, snapshot.Members.Values.Count(m => m.Status != Orleans.Runtime.SiloStatus.Dead) <= 1);
+            _membership = known;
+        }
+        return known.Alone;
     }
 
     private async Task PublishAsync(IAsyncStream<StoredStreamEvent> stream, StoredStreamEvent streamEvent)

@@ -125,6 +125,47 @@ public sealed class OrderGrainTests(OrderGrainTests.OrderSilo shared) : IClassFi
         Assert.Empty(await silo.RemindersOfAsync("order", "o1"));
     }
 
+    // A timeout longer than the reminder service's refresh commits with the order as a row of Orleans' reminder table.
+    private static readonly Dictionary<string, string?> TimeoutWithTheWrite = new()
+    {
+        ["Reminders:MinimumReminderPeriod"] = "00:00:00.100",
+        ["Reminders:RefreshReminderListPeriod"] = "00:00:00.500",
+        ["Reminders:ReminderLoadingWindow"] = "00:00:01",
+        ["Orders:PendingTimeout"] = "00:00:01",
+    };
+
+    [Fact]
+    public async Task ATimeoutCommittedWithTheOrderIsLoadedByTheReminderServiceAndCancelsIt()
+    {
+        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync(), TimeoutWithTheWrite);
+        await OpenStoreAsync(silo.Grains, "s1");
+        await using var events = await StreamRecorder.StartAsync(silo.Streams, new StreamId("order", "o1"));
+
+        await PlaceAsync(silo.Grains, "o1", "s1");
+        Assert.Equal(["pending-timeout"], await silo.RemindersOfAsync("order", "o1"));
+        var cancelled = await events.UntilStatusAsync(OrderStatuses.Cancelled);
+
+        Assert.Equal("Not accepted in time.", cancelled.GetProperty("status_reason").GetString());
+    }
+
+    [Fact]
+    public async Task AcceptingRemovesTheTimeoutRowInItsOwnWrite()
+    {
+        await using var silo = await DomainSilo.StartAsync(await PostgresServer.CreateDatabaseAsync(), TimeoutWithTheWrite);
+        await OpenStoreAsync(silo.Grains, "s1");
+        var order = silo.Grains.GetGrain<IOrderGrain>("o1");
+
+        await PlaceAsync(silo.Grains, "o1", "s1");
+        Assert.Equal(["pending-timeout"], await silo.RemindersOfAsync("order", "o1"));
+        await order.AcceptAsync("owner", 10);
+        Assert.Empty(await silo.RemindersOfAsync("order", "o1"));
+        await PlaceAsync(silo.Grains, "o2", "s1"); // a sibling whose timeout firing shows reminders ran after the accept
+        await using var sibling = await StreamRecorder.StartAsync(silo.Streams, new StreamId("order", "o2"));
+        await sibling.UntilStatusAsync(OrderStatuses.Cancelled);
+
+        Assert.Equal(OrderStatuses.Accepted, (await order.GetAsync("owner")).Status);
+    }
+
     [Fact]
     public async Task ThePendingTimeoutIsDurableAndFiresOnTheNextSiloAfterARestart()
     {
