@@ -128,6 +128,23 @@ public sealed class StreamDeliveryTests(PostgresFixture postgres) : OutboxTestBa
     }
 
     [Fact]
+    public async Task ASiloAloneInItsClusterDeliversFromMemoryAndPublishesNothing()
+    {
+        var silo = await StartClusterAsync(NoCatchUp);
+        var sink = new RecordingSink();
+        await using var subscription = await Subscriptions(silo).SubscribeAsync(Shared, 0, sink, CancellationToken.None);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await silo.Grains.GetGrain<ICounterGrain>("alone").IncrementAsync("shared:s");
+        }
+
+        await sink.WaitForAsync(5);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], sink.Seqs);
+        Assert.Equal(0, silo.Service<EventPublisher>().Published);
+    }
+
+    [Fact]
     public async Task AnEventWhosePublishWasLostArrivesByTheTailCheck()
     {
         var silo = await StartClusterAsync();
