@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrleansHub.Grains.Interfaces.Identity;
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Outbox.EventLog;
 using OrleansHub.Outbox.Streams;
 
@@ -8,8 +9,8 @@ namespace OrleansHub.Api.Realtime;
 /// <summary>Reads the few stream events that change who may read what (their shapes: Grains/*Events.cs).</summary>
 internal static class AccessEvents
 {
-    public const string MemberType = "workspace.member";
-    public const string DeletedType = "workspace.deleted";
+    public const string MemberType = WorkspaceEventTypes.Member;
+    public const string DeletedType = WorkspaceEventTypes.Deleted;
 
     /// <summary>The user a <c>workspace.member</c> event removed (role null), if it is one.</summary>
     public static string? RemovedMember(StoredStreamEvent streamEvent)

@@ -1,3 +1,4 @@
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Outbox.EventLog;
 using OrleansHub.Outbox.Streams;
 
@@ -60,7 +61,7 @@ internal sealed class WorkspaceAccessWatch(StreamSubscriptions streams, Action<s
     {
         try
         {
-            var subscription = await streams.SubscribeAsync(new StreamId("workspace", entry.WorkspaceId), null, entry, CancellationToken.None);
+            var subscription = await streams.SubscribeAsync(new StreamId(StreamNames.Workspace, entry.WorkspaceId), null, entry, CancellationToken.None);
             bool released;
             lock (_lock)
             {

@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using System.Threading.Channels;
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Outbox.EventLog;
 using OrleansHub.Outbox.Streams;
@@ -20,7 +21,7 @@ internal static class TaskEventStream
         HttpContext http, StreamSubscriptions streams, string taskId, long afterSeq, CancellationToken cancellationToken)
     {
         var sink = new ChannelSink();
-        await using var subscription = await streams.SubscribeAsync(new StreamId("task", taskId), afterSeq, sink, cancellationToken);
+        await using var subscription = await streams.SubscribeAsync(new StreamId(StreamNames.Task, taskId), afterSeq, sink, cancellationToken);
 
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
@@ -31,9 +32,9 @@ internal static class TaskEventStream
         {
             var name = streamEvent.Type switch
             {
-                "task.log" => "log",
-                "task.status" => "status",
-                "task.progress" => "progress",
+                TaskEventTypes.Log => "log",
+                TaskEventTypes.Status => "status",
+                TaskEventTypes.Progress => "progress",
                 _ => null,
             };
             if (name is null)

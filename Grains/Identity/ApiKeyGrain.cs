@@ -1,7 +1,8 @@
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Outbox.Storage;
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Identity;
 
@@ -41,7 +42,7 @@ public sealed class ApiKeyGrain(
         state.State = key;
         // The event on user:{id} lets the hub end the key's live connections.
         await state.WriteStateAsync(
-            [new StreamEvent(new StreamId("user", key.OwnerId), IdentityEvent.ApiKeyRevokedType, new ApiKeyRevoked(key.Id, key.Name))],
+            [new StreamEvent(new StreamId(StreamNames.User, key.OwnerId), IdentityEvent.ApiKeyRevokedType, new ApiKeyRevoked(key.Id, key.Name))],
             [
                 IdentityIndex.RevokeApiKey(key),
                 AuditLog.Entry(key.RevokedAt!.Value, command.CallerId, AuditActions.ApiKeyRevoked, Target, command.Ip, new { name = key.Name }),

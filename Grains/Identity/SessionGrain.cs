@@ -1,7 +1,8 @@
 using OrleansHub.Grains.Interfaces.Errors;
 using OrleansHub.Grains.Interfaces.Identity;
-using OrleansHub.Outbox.Storage;
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Identity;
 
@@ -66,7 +67,7 @@ public sealed class SessionGrain(
         var session = state.State;
         var reason = session.RevokedReason ?? action;
         return state.WriteStateAsync(
-            [new StreamEvent(new StreamId("user", session.UserId), IdentityEvent.SessionRevokedType, new SessionRevoked(session.Id, reason))],
+            [new StreamEvent(new StreamId(StreamNames.User, session.UserId), IdentityEvent.SessionRevokedType, new SessionRevoked(session.Id, reason))],
             [AuditLog.Entry(now, actorId ?? session.UserId, action, Target, ip, new { reason })]);
     }
 }

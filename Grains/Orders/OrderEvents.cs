@@ -1,5 +1,6 @@
-using OrleansHub.Outbox.Storage;
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Orders;
 
@@ -13,26 +14,26 @@ internal static class OrderEvents
     /// <summary>The unique constraint that makes an order number unique per store and day.</summary>
     public const string NumberTaken = "orders_store_day_number_key";
 
-    public static StreamId OrderStream(string orderId) => new("order", orderId);
+    public static StreamId OrderStream(string orderId) => new(StreamNames.Order, orderId);
 
-    public static StreamId StoreStream(string storeId) => new("store", storeId);
+    public static StreamId StoreStream(string storeId) => new(StreamNames.Store, storeId);
 
     public static StreamEvent[] Created(OrderState state)
     {
         var view = state.ToView();
-        return [new(OrderStream(state.Id), "order.status", view), new(StoreStream(state.StoreId), "order.created", view)];
+        return [new(OrderStream(state.Id), OrderEventTypes.Status, view), new(StoreStream(state.StoreId), OrderEventTypes.Created, view)];
     }
 
     public static StreamEvent[] Status(OrderState state)
     {
         var view = state.ToView();
-        return [new(OrderStream(state.Id), "order.status", view), new(StoreStream(state.StoreId), "order.status", view)];
+        return [new(OrderStream(state.Id), OrderEventTypes.Status, view), new(StoreStream(state.StoreId), OrderEventTypes.Status, view)];
     }
 
     public static StreamEvent[] Payment(OrderState state)
     {
         var data = state.ToPaymentEvent();
-        return [new(OrderStream(state.Id), "order.payment", data), new(StoreStream(state.StoreId), "order.payment", data)];
+        return [new(OrderStream(state.Id), OrderEventTypes.Payment, data), new(StoreStream(state.StoreId), OrderEventTypes.Payment, data)];
     }
 
     /// <summary>The new order's list row (its number unique per store and day) and, with a key, its idempotency row.</summary>

@@ -1,6 +1,7 @@
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Grains.Interfaces.Tasks;
-using OrleansHub.Outbox.Storage;
 using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Tasks;
 
@@ -8,20 +9,20 @@ namespace OrleansHub.Grains.Tasks;
 internal static class TaskEvents
 {
     /// <summary>The type of an output line's event; <see cref="TaskDirectory"/> reads them back by it.</summary>
-    public const string Log = "task.log";
+    public const string Log = TaskEventTypes.Log;
 
-    public static StreamId Stream(string taskId) => new("task", taskId);
+    public static StreamId Stream(string taskId) => new(StreamNames.Task, taskId);
 
     public static StreamEvent[] Status(TaskState state)
     {
         var view = state.ToView();
-        return [new(Stream(state.Id), "task.status", view), new(new StreamId("workspace", state.WorkspaceId), "task.status", view)];
+        return [new(Stream(state.Id), TaskEventTypes.Status, view), new(new StreamId(StreamNames.Workspace, state.WorkspaceId), TaskEventTypes.Status, view)];
     }
 
     public static StreamEvent[] Progress(TaskState state)
     {
         var data = new { task_id = state.Id, progress = state.Progress };
-        return [new(Stream(state.Id), "task.progress", data), new(new StreamId("workspace", state.WorkspaceId), "task.progress", data)];
+        return [new(Stream(state.Id), TaskEventTypes.Progress, data), new(new StreamId(StreamNames.Workspace, state.WorkspaceId), TaskEventTypes.Progress, data)];
     }
 
     public static IEnumerable<StreamEvent> Logs(TaskState state, IEnumerable<TaskLogLine> lines) =>

@@ -1,6 +1,7 @@
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Grains.Interfaces.Workspaces;
-using OrleansHub.Outbox.Storage;
 using OrleansHub.Outbox.EventLog;
+using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Workspaces;
 
@@ -11,12 +12,12 @@ internal static class WorkspaceEvents
 
     public static StreamEvent Updated(WorkspaceState state) => Updated(state.ToView());
 
-    public static StreamEvent Updated(WorkspaceView view) => new(Stream(view.Id), "workspace.updated", view);
+    public static StreamEvent Updated(WorkspaceView view) => new(Stream(view.Id), WorkspaceEventTypes.Updated, view);
 
     public static StreamEvent Member(WorkspaceState state, string userId, string? role) =>
-        new(Stream(state.Id), "workspace.member", new { user_id = userId, role });
+        new(Stream(state.Id), WorkspaceEventTypes.Member, new { user_id = userId, role });
 
-    public static StreamEvent Deleted(WorkspaceState state) => new(Stream(state.Id), "workspace.deleted", new { id = state.Id });
+    public static StreamEvent Deleted(WorkspaceState state) => new(Stream(state.Id), WorkspaceEventTypes.Deleted, new { id = state.Id });
 
     /// <summary>The list rows: the workspace and every member (the owner included, as "owner").</summary>
     public static IndexUpdate[] Rows(WorkspaceState state)

@@ -1,4 +1,5 @@
 using OrleansHub.Grains.Interfaces.Errors;
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 
@@ -7,7 +8,7 @@ namespace OrleansHub.Api.Realtime.Policies;
 /// <summary><c>task:{id}</c>: whoever may read the task's workspace, as GET /tasks/{id}.</summary>
 internal sealed class TaskStreamAccess : IStreamAccessPolicy
 {
-    public const string StreamKind = "task";
+    public const string StreamKind = StreamNames.Task;
 
     public string Kind => StreamKind;
 

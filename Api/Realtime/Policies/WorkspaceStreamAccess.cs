@@ -1,3 +1,4 @@
+using OrleansHub.Grains.Interfaces.Streams;
 using OrleansHub.Grains.Interfaces.Workspaces;
 
 namespace OrleansHub.Api.Realtime.Policies;
@@ -5,7 +6,7 @@ namespace OrleansHub.Api.Realtime.Policies;
 /// <summary><c>workspace:{id}</c>: its owner and members (any role), as GET /workspaces/{id}.</summary>
 internal sealed class WorkspaceStreamAccess : IStreamAccessPolicy
 {
-    public const string StreamKind = "workspace";
+    public const string StreamKind = StreamNames.Workspace;
 
     public string Kind => StreamKind;
 
