@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
+using Orleans.Runtime;
 
 namespace OrleansHub.Api.RequestIds;
 
 /// <summary>
 /// Gives every request an id: the client's <c>X-Request-Id</c> when it is a sane token,
 /// otherwise a new UUID. The id becomes <see cref="HttpContext.TraceIdentifier"/> (so problem
-/// responses report it), a logging scope property, and the response's <c>X-Request-Id</c>.
+/// responses report it), a logging scope property, the <c>request_id</c> of Orleans' request context
+/// (grain and storage logs on any silo carry it), and the response's <c>X-Request-Id</c>.
 /// </summary>
 internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
@@ -24,9 +26,19 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<
             return Task.CompletedTask;
         });
 
-        using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
+        // Into Orleans' request context too: it travels with every grain call the request makes, to any silo, and
+        // the silos' grain call filter puts it in the logs of the grain and its storage (Silo/Hosting/RequestIdLogScope.cs).
+        RequestContext.Set(RequestIds.ContextKey, requestId);
+        try
         {
-            await next(context);
+            using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
+            {
+                await next(context);
+            }
+        }
+        finally
+        {
+            RequestContext.Remove(RequestIds.ContextKey);
         }
     }
 
@@ -36,4 +48,11 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<
 
     [GeneratedRegex(@"^[A-Za-z0-9._:+/=\-]{1,128}$")]
     private static partial Regex SafeToken();
+}
+
+/// <summary>Where a request's id travels with its grain calls.</summary>
+public static class RequestIds
+{
+    /// <summary>The key of the request id in Orleans' request context.</summary>
+    public const string ContextKey = "request_id";
 }

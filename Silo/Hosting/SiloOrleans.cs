@@ -31,6 +31,7 @@ internal static class SiloOrleans
                 settings.SiloPort == 0 ? FreePort() : settings.SiloPort,
                 settings.GatewayPort);
             silo.UseOutboxOnPostgres(connectionString, [typeof(GrainsSetup).Assembly]);
+            silo.AddIncomingGrainCallFilter<RequestIdLogScope>();
         });
         return builder;
     }
