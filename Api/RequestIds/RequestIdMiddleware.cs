@@ -27,7 +27,7 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<
         });
 
         // Into Orleans' request context too: it travels with every grain call the request makes, to any silo, and
-        // the silos' grain call filter puts it in the logs of the grain and its storage (Silo/Hosting/RequestIdLogScope.cs).
+        // the silo's log enricher puts it on the log events of the grain and its storage (Silo/Logging/RequestIdEnricher.cs).
         RequestContext.Set(RequestIds.ContextKey, requestId);
         try
         {

@@ -31,7 +31,6 @@ internal static class SiloOrleans
                 settings.SiloPort == 0 ? FreePort() : settings.SiloPort,
                 settings.GatewayPort);
             silo.UseOutboxOnPostgres(connectionString, [typeof(GrainsSetup).Assembly]);
-            silo.AddIncomingGrainCallFilter<RequestIdLogScope>();
         });
         return builder;
     }
