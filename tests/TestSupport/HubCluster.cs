@@ -63,7 +63,16 @@ public sealed class HubCluster : IAsyncDisposable
         builder.AddSiloBuilderConfigurator<SiloConfigurator<TConfigurator>>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
-        await cluster.DeployAsync();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            // A silo that failed to start (a test of settings that refuse to) leaves no hosts running behind it.
+            await cluster.DisposeAsync();
+            throw;
+        }
         return new HubCluster(cluster);
     }
 
