@@ -27,6 +27,8 @@ internal static class SiloLogging
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Filter.ByExcluding(IsHostStartFailure)
             .Filter.ByExcluding(IsOrleansCopyOfAStartFailure)
+            .Filter.ByExcluding(IsStreamPollCanceledAtShutdown)
+            .Filter.ByExcluding(IsWatchdogStallBeforeStart)
             .Filter.ByExcluding(IsRefusedHubCall);
         return (IsJson(configuration)
                 ? logger.WriteTo.Console(new CompactJsonFormatter())
@@ -60,6 +62,26 @@ internal static class SiloLogging
         && logEvent.Properties.TryGetValue("SourceContext", out var source)
         && source is ScalarValue { Value: string name } && name.StartsWith("Orleans.", StringComparison.Ordinal)
         && Hosting.StartupFailure.Describe(exception) is not null;
+
+    // Orleans 10.4.2 logs the stream pulling agents' last poll, cancelled by the silo's shutdown, as errors with stack
+    // traces; nothing is lost (events live in the event log, and the poll had nothing of its own).
+    private static bool IsStreamPollCanceledAtShutdown(LogEvent logEvent) =>
+        logEvent is { Level: >= LogEventLevel.Error, Exception: OperationCanceledException }
+        && SourceOf(logEvent) is { } name
+        && (name.StartsWith("Orleans.Providers.MemoryAdapterReceiver", StringComparison.Ordinal)
+            || name.StartsWith("Orleans.Streams.", StringComparison.Ordinal));
+
+    // Orleans 10.4.2's watchdog measures its first "participant check" from the machine's boot, not the silo's start,
+    // and warns of a stall as long as the machine's uptime at every start. A stall longer than this process has
+    // existed cannot be real.
+    private static bool IsWatchdogStallBeforeStart(LogEvent logEvent) =>
+        logEvent.Level == LogEventLevel.Warning
+        && SourceOf(logEvent) == "Orleans.Runtime.Watchdog"
+        && logEvent.Properties.Values.Any(value =>
+            value is ScalarValue { Value: TimeSpan stall } && stall > DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime);
+
+    private static string? SourceOf(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: string name } ? name : null;
 
     private static bool IsHostStartFailure(LogEvent logEvent) =>
         logEvent.Properties.TryGetValue("EventId", out var eventId)
