@@ -80,6 +80,7 @@ public static class OutboxSiloBuilderExtensions
                 (pulling, outbox) => pulling.GetQueueMsgsTimerPeriod = outbox.Value.LivePollInterval));
         });
         silo.AddOutgoingGrainCallFilter<NewGrainPromiseFilter>();
+        silo.AddIncomingGrainCallFilter<EmptyStateDeactivation>();
 
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(
             WithPoolDefaults(connectionString, sp.GetRequiredService<IOptions<OutboxOptions>>().Value)).Build());

@@ -23,6 +23,7 @@ internal sealed class OutboxState<TState> : IOutboxState<TState>, ILifecycleObse
         _context = context;
         _storage = storage;
         context.ObservableLifecycle.Subscribe(nameof(OutboxState<TState>), GrainLifecycleStage.SetupState, this);
+        ActivationOutboxStates.Add(context, this);
     }
 
     public TState State { get; set; } = new();

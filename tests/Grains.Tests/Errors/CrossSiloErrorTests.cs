@@ -1,7 +1,8 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using OrleansHub.Grains.Interfaces.Errors;
-using OrleansHub.Grains.Interfaces.Orders;
+using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Interfaces.Stores;
 using OrleansHub.Grains.Tests.Infrastructure;
 
@@ -21,13 +22,13 @@ public sealed class CrossSiloErrorTests(CrossSiloErrorTests.TwoSilos shared) : I
     [Fact]
     public async Task NotFoundFromAnotherSiloKeepsItsTypeAndMessage()
     {
-        // Activated by its first call, wherever Orleans placed it.
-        await Assert.ThrowsAsync<NotFoundException>(() => _cluster.Grains.GetGrain<IOrderGrain>("nowhere").GetAsync("someone"));
-        var away = await FactoryAwayFromAsync(GrainId.Create("order", "nowhere"));
+        // A stored workspace stays activated, wherever Orleans placed it; a stranger is told it does not exist.
+        await _cluster.Grains.GetGrain<IWorkspaceGrain>("hidden").CreateAsync(new CreateWorkspace("owner", "Hidden", null, [], ImmutableDictionary<string, string>.Empty));
+        var away = await FactoryAwayFromAsync(GrainId.Create("workspace", "hidden"));
 
-        var error = await Assert.ThrowsAsync<NotFoundException>(() => away.GetGrain<IOrderGrain>("nowhere").GetAsync("someone"));
+        var error = await Assert.ThrowsAsync<NotFoundException>(() => away.GetGrain<IWorkspaceGrain>("hidden").GetAsync("stranger"));
 
-        Assert.Equal("Order not found.", error.Message);
+        Assert.Equal("Workspace not found.", error.Message);
     }
 
     [Fact]
@@ -44,17 +45,21 @@ public sealed class CrossSiloErrorTests(CrossSiloErrorTests.TwoSilos shared) : I
     [Fact]
     public async Task AValidationErrorFromAnotherSiloKeepsItsFields()
     {
-        var invalid = new CreateOrder("customer", "", new string('9', 21), [new OrderLineRequest("latte", 0)], null, null);
-        await Assert.ThrowsAsync<ValidationException>(() => _cluster.Grains.GetGrain<IOrderGrain>("invalid").CreateAsync(invalid));
-        var away = await FactoryAwayFromAsync(GrainId.Create("order", "invalid"));
+        var store = _cluster.Grains.GetGrain<IStoreGrain>("invalid-menu");
+        await store.CreateAsync(new CreateStore("owner", "Cafe"));
+        var invalid = new UpdateMenu([new MenuCategoryInput("", [new MenuItemInput(null, "", -1, null, null)])]);
+        var near = await Assert.ThrowsAsync<ValidationException>(() => store.UpdateMenuAsync("owner", invalid));
+        var away = await FactoryAwayFromAsync(GrainId.Create("store", "invalid-menu"));
 
-        var error = await Assert.ThrowsAsync<ValidationException>(() => away.GetGrain<IOrderGrain>("invalid").CreateAsync(invalid));
+        var error = await Assert.ThrowsAsync<ValidationException>(() => away.GetGrain<IStoreGrain>("invalid-menu").UpdateMenuAsync("owner", invalid));
 
         Assert.Equal("One or more fields are invalid.", error.Message);
-        Assert.Equal(
-            ["items[0].quantity=An integer from 1 to 99.", "store_id=Required: the id of a store.", "table_number=At most 20 characters."],
-            error.Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={string.Join('|', e.Value)}"));
+        Assert.Contains("categories[0].name", error.Errors.Keys);
+        Assert.Equal(Describe(near.Errors), Describe(error.Errors));
     }
+
+    private static IEnumerable<string> Describe(IReadOnlyDictionary<string, string[]> errors) =>
+        errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={string.Join('|', e.Value)}");
 
     /// <summary>The grain factory of the silo that does not hold the activation of <paramref name="grain"/>.</summary>
     private async Task<IGrainFactory> FactoryAwayFromAsync(GrainId grain)
