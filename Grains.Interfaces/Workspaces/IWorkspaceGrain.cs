@@ -1,4 +1,3 @@
-using Orleans.Concurrency;
 namespace OrleansHub.Grains.Interfaces.Workspaces;
 
 /// <summary>
@@ -45,8 +44,14 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("EnqueueTaskAsync")]
     Task<WorkspaceView> EnqueueTaskAsync(QueuedTask task);
 
-    /// <summary>A task left the queue or finished: frees its slot, updates stats, starts the next.</summary>
-    [OneWay]
+    /// <summary>
+    /// A task left the queue or finished: frees its slot, updates stats, starts the next. A call, not a one-way
+    /// message, so that the task knows when it was not heard (the workspace's reconciliation then frees the slot).
+    /// </summary>
     [Alias("TaskSettledAsync")]
     Task TaskSettledAsync(string taskId, string status);
+
+    /// <summary>Re-reads the task rows and corrects the queue and slots (a queued task's reminder asks this).</summary>
+    [Alias("ReconcileTasksAsync")]
+    Task ReconcileTasksAsync();
 }

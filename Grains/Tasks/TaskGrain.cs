@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansHub.Execution;
 using OrleansHub.Grains.Interfaces.Errors;
@@ -6,6 +7,7 @@ using OrleansHub.Grains.Interfaces.Tasks;
 using OrleansHub.Grains.Interfaces.Workspaces;
 using OrleansHub.Grains.Workspaces;
 using Orleans.Runtime;
+using OrleansHub.Outbox.Reminders;
 using OrleansHub.Outbox.Storage;
 
 namespace OrleansHub.Grains.Tasks;
@@ -13,7 +15,9 @@ namespace OrleansHub.Grains.Tasks;
 /// <summary>
 /// A task: admits and queues itself, runs when its workspace gives it a slot, records output and the
 /// outcome. A run it lost (silo restart) is re-attached when the executor can, else failed as interrupted
-/// (docs/tasks.md).
+/// (docs/tasks.md). Its reminders are rows of its own writes (<see cref="ReminderRows"/>), so none of them
+/// can be missing when the status that needs it is stored: while queued, one that asks the workspace to
+/// re-read its queue; while running, the watchdog and the timeout (docs/tasks.md, "Recovery").
 /// </summary>
 [GrainType("task")]
 public sealed partial class TaskGrain(
@@ -21,9 +25,14 @@ public sealed partial class TaskGrain(
     ITaskExecutor executor,
     IOptions<TaskRunOptions> options,
     IOptions<TaskQueueOptions> queue,
-    TimeProvider clock) : Grain, ITaskGrain, IRemindable
+    ReminderRows reminderRows,
+    TimeProvider clock,
+    ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
 {
     private IRunHandle? _run;
+
+    // The watchdog, when this activation registered it through Orleans (so the local reminder service has it).
+    private IGrainReminder? _watchdog;
 
     private TaskState S => state.State;
 
@@ -65,9 +74,12 @@ public sealed partial class TaskGrain(
             DeactivateOnIdle();
             throw;
         }
-        // One commit for both: the task's row (from which the workspace derives its queue) and its events,
-        // with the workspace's new counts (the workspace stores nothing for a queued task).
-        await state.WriteStateAsync([WorkspaceEvents.Updated(workspace), .. TaskEvents.Status(S)], TaskEvents.Row(S));
+        // One commit for all: the task's row (from which the workspace derives its queue) and its events, with
+        // the workspace's new counts (the workspace stores nothing for a queued task), and the queue check.
+        var queueCheck = queue.Value.QueueCheckPeriod;
+        await state.WriteStateAsync(
+            [WorkspaceEvents.Updated(workspace), .. TaskEvents.Status(S)],
+            [.. TaskEvents.Row(S), reminderRows.Register(this.GetGrainId(), Reminders.QueueCheck, queueCheck, queueCheck)]);
         return S.ToView();
     }
 
@@ -91,11 +103,19 @@ public sealed partial class TaskGrain(
         {
             return;
         }
-        await state.WriteStateAsync(TaskEvents.Status(S), TaskEvents.Row(S));
+        // The watchdog and the timeout commit with "running": a silo killed right after this write still has
+        // a reminder that settles the task.
         var timeout = TimeSpan.FromSeconds(S.TimeoutSeconds);
+        var watchdog = options.Value.WatchdogPeriod;
+        await state.WriteStateAsync(TaskEvents.Status(S),
+        [
+            .. TaskEvents.Row(S),
+            reminderRows.Unregister(this.GetGrainId(), Reminders.QueueCheck),
+            reminderRows.Register(this.GetGrainId(), Reminders.Watchdog, watchdog, watchdog),
+            reminderRows.Register(this.GetGrainId(), Reminders.Timeout, timeout + options.Value.TimeoutGrace, watchdog),
+        ]);
         DelayDeactivation(timeout + options.Value.TimeoutGrace);
-        await this.RegisterOrUpdateReminder(Reminders.Watchdog, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
-        await this.RegisterOrUpdateReminder(Reminders.Timeout, timeout + options.Value.TimeoutGrace, options.Value.WatchdogPeriod);
+        await LoadRemindersAsync(timeout + options.Value.TimeoutGrace);
         try
         {
             Follow(await executor.StartAsync(
@@ -137,7 +157,8 @@ public sealed partial class TaskGrain(
     {
         var wasQueued = S.Status == TaskStatuses.Queued;
         S.Cancel(clock.GetUtcNow());
-        await state.WriteStateAsync(TaskEvents.Status(S), TaskEvents.Row(S));
+        await state.WriteStateAsync(TaskEvents.Status(S),
+            wasQueued ? [.. TaskEvents.Row(S), reminderRows.Unregister(this.GetGrainId(), Reminders.QueueCheck)] : TaskEvents.Row(S));
         if (wasQueued)
         {
             await SettleAsync(S.Status);
@@ -186,7 +207,12 @@ public sealed partial class TaskGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (S.Status != TaskStatuses.Running)
+        if (S.Status == TaskStatuses.Queued && reminderName == Reminders.QueueCheck)
+        {
+            // Still waiting: make sure the workspace knows (its activation may have been lost with a silo).
+            await GrainFactory.GetGrain<IWorkspaceGrain>(S.WorkspaceId).ReconcileTasksAsync();
+        }
+        else if (S.Status != TaskStatuses.Running)
         {
             await UnregisterAllAsync();
         }
@@ -233,23 +259,65 @@ public sealed partial class TaskGrain(
         {
             return;
         }
-        await state.WriteStateAsync(TaskEvents.Status(S), TaskEvents.Row(S));
-        await UnregisterAllAsync();
+        await state.WriteStateAsync(TaskEvents.Status(S),
+        [
+            .. TaskEvents.Row(S),
+            reminderRows.Unregister(this.GetGrainId(), Reminders.Watchdog),
+            reminderRows.Unregister(this.GetGrainId(), Reminders.Timeout),
+        ]);
+        if (_watchdog is not null)
+        {
+            // The row is gone with the write; this tells the local reminder service, which loaded it.
+            await this.UnregisterReminder(_watchdog);
+            _watchdog = null;
+        }
         await SettleAsync(S.Status);
+    }
+
+    // Orleans loads reminder rows written with a state write at its next read of the table; one due sooner than
+    // that is registered through Orleans as well. Best effort: the rows are stored, so a failure here (the
+    // database away) only delays them until that read.
+    private async Task LoadRemindersAsync(TimeSpan timeoutDue)
+    {
+        try
+        {
+            if (!reminderRows.LoadedInTime(options.Value.WatchdogPeriod))
+            {
+                _watchdog = await this.RegisterOrUpdateReminder(Reminders.Watchdog, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
+            }
+            if (!reminderRows.LoadedInTime(timeoutDue))
+            {
+                await this.RegisterOrUpdateReminder(Reminders.Timeout, timeoutDue, options.Value.WatchdogPeriod);
+            }
+        }
+        catch (ReminderException exception)
+        {
+            LogRemindersNotLoaded(logger, S.Id, exception.Message);
+        }
     }
 
     // The task is final: give its slots back, and let its activation go when this turn ends rather than after
     // the collection age (finished tasks pile up otherwise; a later read loads the task from storage again).
+    // The final status is stored already; a notice that cannot be delivered now (the database or the
+    // workspace's silo away) is made up for by the workspace's reconciliation and the quota's recount.
     private async Task SettleAsync(string status)
     {
-        await GrainFactory.GetGrain<IUserTaskQuotaGrain>(S.CreatedBy).ReleaseAsync(S.Id);
-        await GrainFactory.GetGrain<IWorkspaceGrain>(S.WorkspaceId).TaskSettledAsync(S.Id, status);
         DeactivateOnIdle();
+        try
+        {
+            await GrainFactory.GetGrain<IUserTaskQuotaGrain>(S.CreatedBy).ReleaseAsync(S.Id);
+            await GrainFactory.GetGrain<IWorkspaceGrain>(S.WorkspaceId).TaskSettledAsync(S.Id, status);
+        }
+        catch (Exception exception) when (exception is StorageException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            LogSettleNotDelivered(logger, S.Id, status, exception.Message);
+        }
     }
 
+    // A reminder that fired after its task settled (loaded before the write that removed it): remove what is left.
     private async Task UnregisterAllAsync()
     {
-        foreach (var name in new[] { Reminders.Watchdog, Reminders.Timeout })
+        foreach (var name in new[] { Reminders.QueueCheck, Reminders.Watchdog, Reminders.Timeout })
         {
             if (await this.GetReminder(name) is { } reminder)
             {
@@ -258,8 +326,15 @@ public sealed partial class TaskGrain(
         }
     }
 
+    [LoggerMessage(1, LogLevel.Warning, "Task {TaskId}: its reminders are stored but not loaded yet ({Reason}); Orleans loads them at its next read of the table")]
+    private static partial void LogRemindersNotLoaded(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(2, LogLevel.Warning, "Task {TaskId} ended {Status}; its workspace was not told ({Reason}) and will find out from the task rows")]
+    private static partial void LogSettleNotDelivered(ILogger logger, string taskId, string status, string reason);
+
     private static class Reminders
     {
+        public const string QueueCheck = "queue-check";
         public const string Watchdog = "watchdog";
         public const string Timeout = "timeout";
     }

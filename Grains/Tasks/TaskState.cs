@@ -82,7 +82,11 @@ public sealed class TaskState
         CancelRequested = true;
     }
 
-    /// <summary>running → the run's outcome; false when the task is not running (a late or repeated report).</summary>
+    /// <summary>
+    /// running → the run's outcome; false when the task is not running (a late or repeated report). Once a
+    /// cancel was accepted (202) the task ends <c>cancelled</c> whatever the run did meanwhile (it may have
+    /// exited 0 before the kill reached it): the caller was told it is being cancelled. The exit code stays.
+    /// </summary>
     public bool Finish(RunReport report)
     {
         if (Status != TaskStatuses.Running)
@@ -91,10 +95,10 @@ public sealed class TaskState
         }
         Status = report.Outcome switch
         {
+            _ when CancelRequested => TaskStatuses.Cancelled,
             TaskStatuses.Succeeded => TaskStatuses.Succeeded,
             TaskStatuses.TimedOut => TaskStatuses.TimedOut,
             TaskStatuses.Cancelled => TaskStatuses.Cancelled,
-            _ when CancelRequested => TaskStatuses.Cancelled,
             _ => TaskStatuses.Failed,
         };
         ExitCode = report.ExitCode;

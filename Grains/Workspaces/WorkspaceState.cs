@@ -24,7 +24,7 @@ public sealed class WorkspaceState
     public Dictionary<string, string> Members { get; set; } = [];
 
     // The task side is not stored here: the grain derives it from the task rows when it activates
-    // (Restore; docs/tasks.md, "The queue and admission"), and keeps it in memory.
+    // (Reconcile; docs/tasks.md, "The queue and admission"), and keeps it in memory.
     [JsonIgnore]
     public int TotalTasks { get; private set; }
 
@@ -39,6 +39,10 @@ public sealed class WorkspaceState
 
     [JsonIgnore]
     public List<string> Running { get; } = [];
+
+    // When this activation last queued a task or gave it a slot: such a change reaches the rows only when the
+    // task's own write commits, so Reconcile keeps it for a grace period rather than undo it.
+    private readonly Dictionary<string, DateTimeOffset> _changedAt = new(StringComparer.Ordinal);
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public bool Deleted { get; set; }
@@ -87,6 +91,7 @@ public sealed class WorkspaceState
         var cancelled = Queue.Select(q => q.TaskId).Concat(Running).ToList();
         Queue.Clear();
         Running.Clear();
+        _changedAt.Clear();
         Deleted = true;
         UpdatedAt = now;
         return cancelled;
@@ -117,33 +122,41 @@ public sealed class WorkspaceState
         UpdatedAt = now;
     }
 
-    /// <summary>Queues a task, then returns the tasks that may start now (at most <paramref name="maxRunning"/> run).</summary>
     /// <summary>
-    /// Sets the task side from the workspace's task rows: the ones queued or running (oldest first) and the
-    /// counts. Returns what may start now (a task given a slot whose start was never stored is queued again).
+    /// Sets the task side from the workspace's task rows (the durable truth): the tasks queued or running
+    /// (oldest first) and the counts. What this activation knows and the rows do not show yet is kept for
+    /// <paramref name="grace"/>: a task queued whose create is still committing, a slot given whose start is
+    /// still on its way. Past that, the rows win: a slot whose start never committed is given again, and a
+    /// task that settled without telling the workspace (its message lost in a database outage) frees its slot.
+    /// Returns what may start now. At activation, with nothing in memory, this is a plain restore.
     /// </summary>
-    public IReadOnlyList<string> Restore(WorkspaceTaskRows rows, int maxRunning)
+    public IReadOnlyList<string> Reconcile(WorkspaceTaskRows rows, int maxRunning, DateTimeOffset now, TimeSpan grace)
     {
-        TotalTasks = rows.Total;
+        bool Recent(string taskId) => _changedAt.TryGetValue(taskId, out var at) && at > now - grace;
+        var inRows = rows.Active.ToDictionary(r => r.Task.TaskId, r => r.Status, StringComparer.Ordinal);
+        var running = rows.Active.Where(r => r.Status == TaskStatuses.Running).Select(r => r.Task.TaskId)
+            .Concat(Running.Where(t => inRows.GetValueOrDefault(t) != TaskStatuses.Running && Recent(t)))
+            .ToList();
+        var queue = rows.Active.Where(r => r.Status == TaskStatuses.Queued && !running.Contains(r.Task.TaskId)).Select(r => r.Task)
+            .Concat(Queue.Where(q => !inRows.ContainsKey(q.TaskId) && Recent(q.TaskId)))
+            .ToList();
+
+        TotalTasks = rows.Total + running.Concat(queue.Select(q => q.TaskId)).Count(t => !inRows.ContainsKey(t));
         SucceededTasks = rows.Succeeded;
         FailedTasks = rows.Failed;
-        Queue.Clear();
         Running.Clear();
-        foreach (var task in rows.Active)
+        Running.AddRange(running);
+        Queue.Clear();
+        Queue.AddRange(queue);
+        foreach (var stale in _changedAt.Where(c => c.Value <= now - grace).Select(c => c.Key).ToList())
         {
-            if (task.Status == TaskStatuses.Running)
-            {
-                Running.Add(task.Task.TaskId);
-            }
-            else
-            {
-                Queue.Add(task.Task);
-            }
+            _changedAt.Remove(stale);
         }
-        return Deleted ? [] : TakeStartable(maxRunning);
+        return Deleted ? [] : TakeStartable(maxRunning, now);
     }
 
-    public IReadOnlyList<string> Enqueue(QueuedTask task, int maxRunning)
+    /// <summary>Queues a task, then returns the tasks that may start now (at most <paramref name="maxRunning"/> run).</summary>
+    public IReadOnlyList<string> Enqueue(QueuedTask task, int maxRunning, DateTimeOffset now)
     {
         Require(task.CreatedBy, WorkspaceRoles.Editor);
         if (Status != WorkspaceStatuses.Active)
@@ -156,14 +169,16 @@ public sealed class WorkspaceState
         }
         TotalTasks++;
         Queue.Add(task);
-        return TakeStartable(maxRunning);
+        _changedAt[task.TaskId] = now;
+        return TakeStartable(maxRunning, now);
     }
 
     /// <summary>Records a task's final status or its leaving the queue; returns the tasks that may start now.</summary>
-    public IReadOnlyList<string> Settle(string taskId, string status, int maxRunning)
+    public IReadOnlyList<string> Settle(string taskId, string status, int maxRunning, DateTimeOffset now)
     {
         var wasRunning = Running.Remove(taskId);
         var wasQueued = Queue.RemoveAll(q => q.TaskId == taskId) > 0;
+        _changedAt.Remove(taskId);
         if (wasRunning || wasQueued)
         {
             if (status == TaskStatuses.Succeeded)
@@ -175,11 +190,14 @@ public sealed class WorkspaceState
                 FailedTasks++;
             }
         }
-        return Deleted ? [] : TakeStartable(maxRunning);
+        return Deleted ? [] : TakeStartable(maxRunning, now);
     }
 
+    /// <summary>True while tasks are queued or running: the grain then reconciles with the rows periodically.</summary>
+    public bool HasActiveTasks => Queue.Count > 0 || Running.Count > 0;
+
     // Highest priority first, first come first served within a priority.
-    private List<string> TakeStartable(int maxRunning)
+    private List<string> TakeStartable(int maxRunning, DateTimeOffset now)
     {
         var started = new List<string>();
         while (Running.Count < maxRunning && Queue.Count > 0)
@@ -188,6 +206,7 @@ public sealed class WorkspaceState
             Queue.Remove(next);
             Running.Add(next.TaskId);
             started.Add(next.TaskId);
+            _changedAt[next.TaskId] = now;
         }
         return started;
     }

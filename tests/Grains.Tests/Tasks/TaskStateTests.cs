@@ -135,4 +135,16 @@ public sealed class TaskStateTests
         Assert.Empty(second);
         Assert.True(state.LogTruncated);
     }
+
+    [Fact]
+    public void ARunningTaskWhoseCancelWasAcceptedEndsCancelledEvenIfItsCommandExitedZeroFirst()
+    {
+        var state = Running();
+        state.Cancel(Now);
+
+        Assert.True(state.Finish(Report(TaskStatuses.Succeeded, exitCode: 0)));
+
+        Assert.Equal(TaskStatuses.Cancelled, state.Status);
+        Assert.Equal(0, state.ExitCode);
+    }
 }

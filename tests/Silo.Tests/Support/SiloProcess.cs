@@ -46,10 +46,20 @@ internal sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the silo with the test host's environment plus <paramref name="environment"/> (null removes a variable).</summary>
-    public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment)
+    public static SiloProcess Start(IReadOnlyDictionary<string, string?> environment) =>
+        Start(environment, TemporaryDirectory.Create("orleanshub-silo-test-"), baseAddress: null);
+
+    /// <summary>
+    /// Starts the silo again in <paramref name="previous"/>'s working directory and at its address, as a service
+    /// manager restarts it after a crash (the embedded database's data stays). The caller disposes only the last
+    /// of the two, which removes the directory.
+    /// </summary>
+    public static SiloProcess Restart(SiloProcess previous, IReadOnlyDictionary<string, string?> environment) =>
+        Start(environment, previous.WorkingDirectory, previous.BaseAddress);
+
+    private static SiloProcess Start(IReadOnlyDictionary<string, string?> environment, string workingDirectory, Uri? baseAddress)
     {
-        var workingDirectory = TemporaryDirectory.Create("orleanshub-silo-test-");
-        var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{EmbeddedPostgres.FindFreePort()}"));
+        baseAddress ??= new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{EmbeddedPostgres.FindFreePort()}"));
         var startInfo = new ProcessStartInfo(SiloBuild.DotnetHost)
         {
             WorkingDirectory = workingDirectory,
@@ -137,6 +147,13 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{path} did not answer {(int)status} within {timeout.TotalSeconds:0} s (last: {last}).\n{Output}");
+    }
+
+    /// <summary>Kills the silo with SIGKILL (no shutdown at all) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>Sends SIGTERM, as a service manager would.</summary>
