@@ -90,9 +90,11 @@ public sealed class TaskQueueRecoveryTests
 
     private static async Task RestartPostgresAsync(string dataDirectory)
     {
+        // -l: the restarted postmaster writes to the server's log file; without it, it would inherit (and hold
+        // open) the pipes read below.
         var binaries = PostgresBinaries.Find(binDirectory: null);
         var startInfo = new System.Diagnostics.ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-u", "postgres", "--", binaries.PgCtl, "restart", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60" })
+        foreach (var argument in new[] { "-u", "postgres", "--", binaries.PgCtl, "restart", "-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-m", "fast", "-w", "-t", "60" })
         {
             startInfo.ArgumentList.Add(argument);
         }
