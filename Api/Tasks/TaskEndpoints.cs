@@ -40,7 +40,7 @@ internal static class TaskEndpoints
         {
             throw new ValidationException("workspace_id", "Required: the id of a workspace you can edit.");
         }
-        var id = Ids.New("N");
+        var id = Ids.New();
         var view = await grains.GetGrain<ITaskGrain>(id).CallAsNewAsync(g => g.CreateAsync(body.ToCommand(caller.UserId())));
         return TypedResults.Created($"/api/v1/tasks/{id}", view);
     }

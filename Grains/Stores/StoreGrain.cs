@@ -35,7 +35,9 @@ public sealed class StoreGrain(
 
     public async Task<MenuView> UpdateMenuAsync(string callerId, UpdateMenu command)
     {
-        S.ReplaceMenu(callerId, command, () => Guid.NewGuid().ToString("N"), clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        // The API's one id form (docs/api.md "Ids"): a dashed, time-ordered UUID.
+        S.ReplaceMenu(callerId, command, () => Guid.CreateVersion7(now).ToString(), now);
         await state.WriteStateAsync(StoreEvents.Menu(S));
         return S.ToMenu();
     }

@@ -47,7 +47,8 @@ public sealed class StoreApiTests(OrderApiFixture api) : IClassFixture<OrderApiF
         var items = (await replaced.ReadJsonAsync()).GetProperty("categories")[0].GetProperty("items");
         Assert.Equal(store.Latte, items[0].GetProperty("id").GetString());
         Assert.Equal(5_000, items[0].GetProperty("price").GetInt64());
-        Assert.False(string.IsNullOrEmpty(items[1].GetProperty("id").GetString()));
+        // A new item gets the API's one id form (docs/api.md "Ids"): a dashed, time-ordered UUID.
+        Assert.Equal(7, Guid.ParseExact(items[1].GetProperty("id").GetString()!, "D").Version);
     }
 
     [Fact]

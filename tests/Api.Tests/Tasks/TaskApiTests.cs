@@ -1,8 +1,12 @@
+using System.Collections.Immutable;
 using System.Net;
 using System.Text.Json;
 using OrleansHub.Api.Tests.Identity;
 using OrleansHub.Api.Tests.Infrastructure;
 using OrleansHub.Api.Tests.Workspaces;
+using OrleansHub.Grains.Interfaces.Tasks;
+using OrleansHub.Outbox.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansHub.Api.Tests.Tasks;
 
@@ -26,7 +30,7 @@ public sealed class TaskApiTests(DomainApiFixture api) : IClassFixture<DomainApi
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var task = await created.ReadJsonAsync();
-        Assert.Equal(7, Guid.ParseExact(task.GetProperty("id").GetString()!, "N").Version); // time-ordered (docs/performance.md)
+        Assert.Equal(7, Guid.ParseExact(task.GetProperty("id").GetString()!, "D").Version); // the one id form, time-ordered (docs/api.md)
         Assert.Equal("queued", task.GetProperty("status").GetString());
         Assert.Equal(editor.Id, task.GetProperty("created_by").GetString());
         var id = task.GetProperty("id").GetString()!;
@@ -49,6 +53,30 @@ public sealed class TaskApiTests(DomainApiFixture api) : IClassFixture<DomainApi
         Assert.Equal([id], listed.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
         var stats = (await (await asOwner.GetAsync($"/api/v1/workspaces/{workspace}")).ReadJsonAsync()).GetProperty("stats");
         Assert.Equal(1, stats.GetProperty("succeeded_tasks").GetInt32());
+    }
+
+    [Fact]
+    public async Task ATaskIssuedWithTheOld32HexIdIsStillReadListedAndCancelledByThatId()
+    {
+        var owner = await api.RegisterAsync();
+        var workspace = await api.CreateWorkspaceAsync(owner);
+        using var client = api.As(owner);
+        // Take the workspace's one slot (DomainApiFixture) so the legacy task stays queued and can be cancelled.
+        await CreateTaskAsync(client, workspace, "sleep", "30");
+
+        // As the API created tasks before ids had one form: a 32-hex-digit grain key.
+        var legacyId = Guid.CreateVersion7().ToString("N");
+        var grains = api.Factory.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<ITaskGrain>(legacyId).CallAsNewAsync(g => g.CreateAsync(new CreateTask(
+            workspace, owner.Id, ["true"], null, ImmutableDictionary<string, string>.Empty, null, TaskPriorities.Medium)));
+
+        var read = await (await client.GetAsync($"/api/v1/tasks/{legacyId}")).ReadJsonAsync();
+        Assert.Equal(legacyId, read.GetProperty("id").GetString());
+        var listed = await (await client.GetAsync($"/api/v1/tasks?workspace_id={workspace}&status=queued")).ReadJsonAsync();
+        Assert.Contains(legacyId, listed.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+        using var cancelled = await client.PostAsync($"/api/v1/tasks/{legacyId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancelled.StatusCode);
+        Assert.Equal("cancelled", (await cancelled.ReadJsonAsync()).GetProperty("status").GetString());
     }
 
     [Fact]
