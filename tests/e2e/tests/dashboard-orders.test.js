@@ -188,6 +188,13 @@ describe('dashboard stores, menus and orders in Chromium', () => {
       assert.match(await customer.page.locator('#announcer').textContent(), /completed/, 'the change is announced');
       assert.equal(await owner.page.locator(`#orders tr[data-id="${orderId}"] button`).count(), 0, 'a completed order has no actions');
 
+      // Accessibility basics: every control, the order form's included, has a name a screen reader reads.
+      const unnamed = await customer.page.evaluate(() => [...document.querySelectorAll('input, select, button')]
+        .filter((control) => !(control.labels?.length || control.getAttribute('aria-label')
+          || (control.tagName === 'BUTTON' && control.textContent.trim())))
+        .map((control) => control.outerHTML));
+      assert.deepEqual(unnamed, []);
+
       for (const { page, problems } of [owner, customer]) {
         assert.deepEqual(problems, []);
         assert.equal(await page.locator('#error').isHidden(), true, await page.locator('#error').textContent());
