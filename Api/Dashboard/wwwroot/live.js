@@ -7,13 +7,24 @@ export class Live {
   #onEvent;
   #onState;
   #onError;
+  #isSignedIn;
+  #onSignedOut;
   #stopped = true;
 
-  constructor({ accessToken, onEvent, onState = () => {}, onError = () => {} }) {
+  /**
+   * onState gets 'connecting', 'live', 'reconnecting' or 'offline' (signed in, connection down).
+   * Before retrying a connection that closed or could not start, isSignedIn() is asked: when the
+   * session ended (logged out elsewhere: the hub closes with "do not reconnect", then refuses the
+   * token), onSignedOut runs instead. The client reports a refused negotiate without its status code,
+   * hence the question.
+   */
+  constructor({ accessToken, onEvent, onState = () => {}, onError = () => {}, isSignedIn = async () => true, onSignedOut = () => {} }) {
     const { HubConnectionBuilder, LogLevel } = globalThis.signalR;
     this.#onEvent = onEvent;
     this.#onState = onState;
     this.#onError = onError;
+    this.#isSignedIn = isSignedIn;
+    this.#onSignedOut = onSignedOut;
     this.#connection = new HubConnectionBuilder()
       .withUrl('/hubs/status', { accessTokenFactory: accessToken })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => Math.min(500 * 2 ** previousRetryCount, 10_000) })
@@ -29,10 +40,15 @@ export class Live {
 
   async start() {
     this.#stopped = false;
+    this.#onState('connecting');
+    await this.#connect();
+  }
+
+  async #connect() {
     try {
       await this.#connection.start();
     } catch {
-      this.#retryLater();
+      await this.#retryLater();
       return;
     }
     await this.#resume();
@@ -42,7 +58,6 @@ export class Live {
     this.#stopped = true;
     this.#lastSeq.clear();
     await this.#connection.stop();
-    this.#onState('offline');
   }
 
   /** Follows a stream from afterSeq (or from now when it is absent); a no-op for one already followed. */
@@ -81,10 +96,18 @@ export class Live {
     this.#onEvent(event);
   }
 
-  // Automatic reconnect gave up or the first start failed: keep trying, unless we stopped on purpose.
-  #retryLater() {
+  // The connection closed (the server said not to reconnect) or could not start: keep trying while
+  // signed in, unless we stopped on purpose.
+  async #retryLater() {
+    if (this.#stopped) return;
+    if (!(await this.#isSignedIn())) {
+      if (this.#stopped) return;
+      this.#stopped = true;
+      this.#onSignedOut();
+      return;
+    }
     if (this.#stopped) return;
     this.#onState('offline');
-    setTimeout(() => { if (!this.#stopped && this.#connection.state === 'Disconnected') this.start(); }, 3_000);
+    setTimeout(() => { if (!this.#stopped && this.#connection.state === 'Disconnected') this.#connect(); }, 3_000);
   }
 }

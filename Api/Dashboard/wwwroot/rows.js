@@ -16,13 +16,20 @@ export class Table {
   #rows = new Map(); // id -> { model, tr, cells }
 
   /**
-   * columns: [{ text: model => string, status?: true }]; status: the model field mirrored into the
-   * row's data-status. New rows go on top (lists are newest first).
+   * columns: [{ text: model => string, status?: true }] or [{ buttons: model => [[action, label, ariaLabel]] }];
+   * status: the model field mirrored into the row's data-status; onAction(action, model, button) runs
+   * when a row's button is pressed. New rows go on top (lists are newest first).
    */
-  constructor(tbody, columns, status = 'status') {
+  constructor(tbody, columns, { status = 'status', onAction = () => {} } = {}) {
     this.#tbody = tbody;
     this.#columns = columns;
     this.#status = status;
+    // One listener for every row's buttons, so rebuilt buttons need no wiring.
+    tbody.addEventListener('click', (click) => {
+      const button = click.target.closest('button[data-action]');
+      const id = button?.closest('tr')?.dataset.id;
+      if (id !== undefined && this.#rows.has(id)) onAction(button.dataset.action, this.get(id), button);
+    });
   }
 
   get(id) {
@@ -44,6 +51,7 @@ export class Table {
     }
     row.model = model;
     this.#columns.forEach((column, i) => {
+      if (column.buttons) return this.#showButtons(row.cells[i], column.buttons(model));
       const text = String(column.text(model) ?? '');
       const cell = row.cells[i];
       if (cell.textContent !== text) cell.textContent = text;
@@ -52,6 +60,15 @@ export class Table {
     const status = model[this.#status];
     if (status !== undefined && row.tr.dataset.status !== status) row.tr.dataset.status = status;
     return model;
+  }
+
+  /** Rebuilds a cell's buttons only when the set of actions changes (a focused button stays otherwise). */
+  #showButtons(cell, buttons) {
+    const actions = buttons.map(([action]) => action).join(' ');
+    if (cell.dataset.actions === actions) return;
+    cell.dataset.actions = actions;
+    cell.replaceChildren(...buttons.map(([action, label, ariaLabel = label]) =>
+      el('button', { type: 'button', 'data-action': action, 'aria-label': ariaLabel }, label)));
   }
 
   remove(id) {

@@ -1,17 +1,16 @@
 // The dashboard in Debian's Chromium (driven by playwright-core; never a downloaded browser): log in,
 // start a task, and watch its row go queued -> running -> succeeded without a reload.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createWorkspace, registerUser, updateWorkspace } from '../support/api.js';
+import { chromiumArgs, executablePath, logIn as logInAt, skipWithoutChromium as skip } from '../support/browser.js';
 import { repoRoot, startSilo } from '../support/silo.js';
 
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'tests/e2e/artifacts');
-const skip = existsSync(executablePath) ? false : `no Chromium at ${executablePath} (apt-get install chromium)`;
 
 describe('dashboard in Chromium', () => {
   let silo;
@@ -22,12 +21,7 @@ describe('dashboard in Chromium', () => {
     if (skip) return; // the test reports itself skipped, with the reason
     silo = await startSilo();
     userDataDir = mkdtempSync(join(tmpdir(), 'orleanshub-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: chromiumArgs });
   });
 
   after(async () => {
@@ -37,13 +31,7 @@ describe('dashboard in Chromium', () => {
   });
 
   /** Opens the page and logs in through its form; resolves once the hub connection is live. */
-  async function logIn(page, user) {
-    await page.goto(silo.url + '/');
-    await page.fill('#login-form [name=email]', user.email);
-    await page.fill('#login-form [name=password]', user.password);
-    await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#live-state[data-state=live]');
-  }
+  const logIn = (page, user) => logInAt(page, silo.url, user);
 
   test('a started task goes queued -> running -> succeeded in its row, live', { skip }, async () => {
     const user = await registerUser(silo.url); // the form logs in; registering here keeps the test on one form

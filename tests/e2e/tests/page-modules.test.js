@@ -9,6 +9,7 @@ import { repoRoot } from '../support/silo.js';
 const wwwroot = join(repoRoot, 'Api/Dashboard/wwwroot');
 const { parseArgv } = await import(join(wwwroot, 'argv.js'));
 const { taskRank } = await import(join(wwwroot, 'rows.js'));
+const { menuItems, menuWithItem, priceOf } = await import(join(wwwroot, 'menu.js'));
 
 describe('command line to argv', () => {
   test('quotes group words and are removed', () => {
@@ -37,6 +38,46 @@ describe('task status order', () => {
       assert.ok(taskRank('running') < taskRank(final), final);
       assert.equal(taskRank(final), 2);
     }
+  });
+});
+
+describe('menu edits', () => {
+  const menu = {
+    store_id: 's1',
+    categories: [{ name: 'Drinks', items: [{ id: 'tea', name: 'Tea', price: 2000, description: null, available: false }] }],
+  };
+
+  test('an item added to a known category keeps every existing item with its id', () => {
+    const edit = menuWithItem(menu, 'Drinks', { name: 'Coffee', price: 3000 });
+    assert.deepEqual(edit.body, { categories: [{ name: 'Drinks', items: [
+      { id: 'tea', name: 'Tea', price: 2000, description: null, available: false },
+      { name: 'Coffee', price: 3000 },
+    ] }] });
+    assert.equal(edit.itemPath, 'categories[0].items[1]');
+    assert.equal(edit.categoryPath, 'categories[0].name');
+  });
+
+  test('a new category is added at the end, and an empty menu works', () => {
+    const edit = menuWithItem(menu, 'Bakery', { name: 'Bun', price: 1 });
+    assert.deepEqual(edit.body.categories.map((c) => c.name), ['Drinks', 'Bakery']);
+    assert.equal(edit.itemPath, 'categories[1].items[0]');
+    assert.deepEqual(menuWithItem(null, 'Menu', { name: 'A', price: 0 }).body, { categories: [{ name: 'Menu', items: [{ name: 'A', price: 0 }] }] });
+  });
+
+  test('the menu read is not changed', () => {
+    menuWithItem(menu, 'Drinks', { name: 'Coffee', price: 3000 });
+    assert.equal(menu.categories[0].items.length, 1);
+  });
+
+  test('items are listed with their category', () => {
+    assert.deepEqual(menuItems(menu).map((i) => [i.category, i.id]), [['Drinks', 'tea']]);
+  });
+
+  test('a price is a whole number when it is one, else sent as typed for the API to judge', () => {
+    assert.equal(priceOf(' 4500 '), 4500);
+    assert.equal(priceOf('-1'), -1);
+    assert.equal(priceOf('12.5'), '12.5');
+    assert.equal(priceOf('abc'), 'abc');
   });
 });
 
