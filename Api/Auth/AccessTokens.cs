@@ -5,8 +5,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace OrleansHub.Api.Auth;
 
 /// <summary>
-/// Issues and validates access tokens: JWT, HS256 only, with iss, aud, iat, nbf, exp, jti and the
-/// <see cref="HubClaims"/> sub, sid and role. Validation pins the algorithm (so <c>alg: none</c> and any
+/// Issues access tokens and says how to validate them (JwtBearer does, <see cref="AccessTokenBearerOptions"/>):
+/// JWT, HS256 only, with iss, aud, iat, nbf, exp, jti and the <see cref="HubClaims"/> sub, sid and role.
+/// Validation pins the algorithm (so <c>alg: none</c> and any
 /// other algorithm fail), requires a signature, exp, the configured iss and aud, and allows at most
 /// <see cref="AuthOptions.ClockSkew"/> of skew.
 /// </summary>
@@ -16,7 +17,6 @@ internal sealed class AccessTokens
     private readonly AuthOptions _options;
     private readonly TimeProvider _clock;
     private readonly SymmetricSecurityKey? _key;
-    private readonly TokenValidationParameters? _validation;
 
     public AccessTokens(IOptions<AuthOptions> options, TimeProvider clock)
     {
@@ -28,7 +28,7 @@ internal sealed class AccessTokens
         if (_options.SigningKeyBytes() is { } key)
         {
             _key = new SymmetricSecurityKey(key);
-            _validation = new TokenValidationParameters
+            ValidationParameters = new TokenValidationParameters
             {
                 ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 IssuerSigningKey = _key,
@@ -48,6 +48,9 @@ internal sealed class AccessTokens
         }
     }
 
+    /// <summary>What JwtBearer checks (<see cref="AccessTokenBearerOptions"/>); null on a host without a key.</summary>
+    public TokenValidationParameters? ValidationParameters { get; }
+
     public int LifetimeSeconds => (int)_options.AccessTokenLifetime.TotalSeconds;
 
     public string Issue(string userId, string sessionId, string role)
@@ -66,22 +69,9 @@ internal sealed class AccessTokens
                 [HubClaims.Subject] = userId,
                 [HubClaims.SessionId] = sessionId,
                 [HubClaims.Role] = role,
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
             },
         });
-    }
-
-    /// <summary>The token's subject and session when it is valid; null otherwise.</summary>
-    public async Task<(string UserId, string SessionId)?> ValidateAsync(string token)
-    {
-        var result = await _handler.ValidateTokenAsync(token, _validation ?? throw MissingKey()).ConfigureAwait(false);
-        if (!result.IsValid
-            || !result.Claims.TryGetValue(HubClaims.Subject, out var sub) || sub is not string userId || !Guid.TryParse(userId, out _)
-            || !result.Claims.TryGetValue(HubClaims.SessionId, out var sid) || sid is not string sessionId || !Guid.TryParse(sessionId, out _))
-        {
-            return null;
-        }
-        return (userId, sessionId);
     }
 
     private static InvalidOperationException MissingKey() =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,8 +29,12 @@ public static class IdentitySetup
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SessionIssuer>();
 
+        services.AddSingleton<AccessTokenEvents>();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, AccessTokenBearerOptions>();
         services.AddAuthentication(HubAuthentication.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, HubAuthenticationHandler>(HubAuthentication.Scheme, configureOptions: null);
+            .AddPolicyScheme(HubAuthentication.Scheme, "Bearer token or API key", scheme => scheme.ForwardDefaultSelector = HubAuthentication.SelectScheme)
+            .AddJwtBearer(HubAuthentication.BearerScheme, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(HubAuthentication.ApiKeyScheme, configureOptions: null);
         services.AddHubAuthorization();
         return services;
     }

@@ -119,6 +119,22 @@ public sealed class AccessTokenTests(IdentityApiFixture api) : IClassFixture<Ide
     }
 
     [Fact]
+    public async Task TheAccessTokenQueryParameterCountsOnlyOnHubPaths()
+    {
+        var user = await api.RegisterAsync();
+        using var client = api.Anonymous();
+
+        // Browsers cannot set headers on WebSockets, so the hub takes the token from the query; REST does not.
+        using var rest = await client.GetAsync($"/api/v1/auth/me?access_token={user.AccessToken}");
+        using var negotiate = await client.PostAsync($"/hubs/status/negotiate?negotiateVersion=1&access_token={user.AccessToken}", null);
+        using var anonymousNegotiate = await client.PostAsync("/hubs/status/negotiate?negotiateVersion=1", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, rest.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousNegotiate.StatusCode);
+    }
+
+    [Fact]
     public async Task AnUnknownRouteStays404WithoutCredentials()
     {
         using var client = api.Anonymous();

@@ -22,6 +22,19 @@ public sealed class ApiKeyTests(IdentityApiFixture api) : IClassFixture<Identity
     }
 
     [Fact]
+    public async Task AKeyAndABearerTokenTogetherAre401EvenWhenBothAreValid()
+    {
+        var owner = await api.RegisterAsync("both");
+        var key = await CreateKeyAsync(owner, "ci");
+        using var client = api.WithApiKey(key.GetProperty("key").GetString()!).WithBearer(owner.AccessToken);
+
+        using var me = await client.GetAsync("/api/v1/auth/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        Assert.Equal("UNAUTHORIZED", (await me.ReadJsonAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task TheSecretIsShownOnceAndNeverListed()
     {
         var owner = await api.RegisterAsync("lister");
