@@ -17,7 +17,7 @@ internal sealed class HubApiStartupFilter : IStartupFilter
         app.UseMiddleware<RequestIdMiddleware>();
 
         // Outside the exception handler, so it logs the status the client really got.
-        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseRequestLog();
 
         // Exceptions become problems (HubExceptionHandler); empty error responses (404 for an
         // unknown route, 405, 401/403 from authorization, ...) become problems too.

@@ -79,8 +79,12 @@ public sealed class LogRedactionTests
         Assert.Equal(HttpStatusCode.Created, key.StatusCode);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
 
-        // The last request's line is there, so everything logged before it is too.
-        await ConsoleCapture.WaitForLineAsync(LogWait, requestId, "responded");
+        // The last request's line is there, so everything logged before it is too. It names the caller.
+        var line = await ConsoleCapture.WaitForLineAsync(LogWait, requestId, "responded");
+        if (json)
+        {
+            Assert.Equal(user.Id, System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("UserId").GetString());
+        }
         var log = ConsoleCapture.Text;
         Assert.Contains("/api/v1/auth/login", log, StringComparison.Ordinal);
         Assert.DoesNotContain(user.Password, log, StringComparison.Ordinal);
