@@ -84,24 +84,25 @@ report_skips() {
 }
 
 dotnet_suite() {
-    local log results status line found=0
+    local log status line found=0
     log=$(mktemp)
-    results=$(mktemp -d)
     # English output (the summaries are parsed); a test stuck for 10 minutes fails the run
-    # instead of hanging it; a TRX file per test assembly, for the skipped tests' reasons.
+    # instead of hanging it; a TRX file per test project, for the skipped tests' reasons. Each
+    # project writes its own TestResults/ folder (gitignored), so the files of projects that end in
+    # the same second cannot collide; the name is this run's, and "Results File:" says where.
     DOTNET_CLI_UI_LANGUAGE=en dotnet test OrleansHub.sln -c Release \
         --blame-hang-timeout 10m --blame-hang-dump-type none \
-        --logger trx --results-directory "$results" 2>&1 | tee "$log"
+        --logger "trx;LogFileName=run-$$-$(date +%s).trx" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
 
     local trx=()
-    mapfile -t trx < <(find "$results" -name '*.trx' -type f)
+    mapfile -t trx < <(sed -nE 's/\x1b\[[0-9;]*m//g; s/^ *Results File: (.*\.trx)[[:space:]]*$/\1/p' "$log")
     if ((${#trx[@]} > 0)); then
         while IFS= read -r line; do
             add_skip "$line"
         done < <(trx_skips "${trx[@]}")
+        rm -f "${trx[@]}"
     fi
-    rm -rf "$results"
 
     local summary='Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+), Total: +[0-9]+'
     while IFS= read -r line; do
