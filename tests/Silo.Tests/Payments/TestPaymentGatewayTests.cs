@@ -106,7 +106,7 @@ public sealed class TestPaymentGatewayTests
         Assert.Equal("paid", confirmation.GetProperty("payment_status").GetString());
         Assert.False(confirmation.TryGetProperty("test", out _));
         Assert.Equal([order.Id], provider.ConfirmedOrders);
-        Assert.NotEqual(HttpStatusCode.OK, testGateway.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, testGateway.StatusCode);
         Assert.DoesNotContain("TEST payment gateway", silo.Output, StringComparison.Ordinal);
     }
 
