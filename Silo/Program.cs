@@ -31,6 +31,7 @@ try
     builder.AddSigningKey(log);
     builder.AddOrleansSilo(connectionString);
     builder.Services.AddHubGrains();
+    builder.AddTestPaymentGatewayWhenEmbedded(log);
     builder.Services.AddTaskExecution();
     builder.Services.AddHubApi();
 

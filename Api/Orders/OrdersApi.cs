@@ -20,6 +20,7 @@ public static class OrdersApi
         routes.MapStores();
         routes.MapOrders();
         routes.MapPayments();
+        routes.MapTestGateway();
         return routes;
     }
 }

@@ -10,7 +10,8 @@ namespace OrleansHub.Api.Payments;
 
 /// <summary>
 /// docs/api.md payments: the customer initiates a payment of the order total, then confirms it after the payment
-/// window; the order grain asks the gateway (docs/orders.md, "Payments"). Without a gateway both answer 503.
+/// window; the order grain asks the gateway (docs/orders.md, "Payments"). Without a gateway both answer 503, except on
+/// the embedded default, which pays through its local test gateway (TestGatewayEndpoints.cs).
 /// </summary>
 internal static class PaymentEndpoints
 {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OrleansHub.Grains.Interfaces.Payments;
 
 /// <summary>
@@ -26,17 +28,30 @@ public static class PaymentMethods
     public static bool IsKnown(string? method) => method is not null && All.Contains(method);
 }
 
-/// <summary>An initiated payment (docs/api.md: <c>{payment_id, payment_key, amount, status, expires_at}</c>).</summary>
+/// <summary>
+/// An initiated payment (docs/api.md: <c>{payment_id, payment_key, amount, status, expires_at}</c>). <see cref="Test"/>
+/// (<c>"test": true</c>, left out otherwise) marks a payment of the local test gateway, which moves no money
+/// (docs/orders.md, "The local test gateway").
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.PaymentView")]
-public sealed record PaymentView([property: Id(0)] string PaymentId, [property: Id(1)] string PaymentKey, [property: Id(2)] long Amount, [property: Id(3)] string Status, [property: Id(4)] DateTimeOffset ExpiresAt);
+public sealed record PaymentView(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] string PaymentKey,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] string Status,
+    [property: Id(4)] DateTimeOffset ExpiresAt,
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Test = false);
 
 /// <summary>What the customer confirms: the payment key from initiation, and the amount they agreed to pay.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.ConfirmPayment")]
 public sealed record ConfirmPayment([property: Id(0)] string PaymentKey, [property: Id(1)] long Amount);
 
-/// <summary>docs/api.md: <c>{order_id, payment_status: "paid"}</c>.</summary>
+/// <summary>docs/api.md: <c>{order_id, payment_status: "paid"}</c>, and <c>"test": true</c> for a payment of the local test gateway.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.PaymentConfirmation")]
-public sealed record PaymentConfirmation([property: Id(0)] string OrderId, [property: Id(1)] string PaymentStatus);
+public sealed record PaymentConfirmation(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string PaymentStatus,
+    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Test = false);
 
 /// <summary>Data of an <c>order.payment</c> event.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansHub.PaymentEvent")]

@@ -11,6 +11,12 @@ public interface IPaymentGateway
     bool IsConfigured { get; }
 
     /// <summary>
+    /// True for the local test gateway (<see cref="TestPaymentGateway"/>): its payments move no money, are marked
+    /// <c>test</c>, and no other gateway settles them (nor it theirs).
+    /// </summary>
+    bool IsTest { get; }
+
+    /// <summary>
     /// Approves the payment, or says it was declined. Throws <see cref="PaymentGatewayUnavailableException"/>
     /// when the outcome is unknown (no answer, a server error, a rejected merchant key): retry later.
     /// </summary>

@@ -18,6 +18,7 @@ public sealed partial class OrderGrain
         var now = clock.GetUtcNow();
         if (S.ReusablePayment(callerId, method, now) is { } pending)
         {
+            RequireGatewayFor(pending);
             return pending.ToView();
         }
         RequireGateway();
@@ -29,6 +30,7 @@ public sealed partial class OrderGrain
             Method = method,
             CreatedAt = now,
             ExpiresAt = now + payments.Value.Expiry,
+            Test = gateway.IsTest,
         });
         await RegisterAsync(Reminders.Payment, payments.Value.Expiry);
         await state.WriteStateAsync(OrderEvents.Payment(S), OrderEvents.Rows(S));
@@ -39,11 +41,11 @@ public sealed partial class OrderGrain
     {
         if (S.CheckConfirm(callerId, command.PaymentKey, command.Amount, clock.GetUtcNow()) == ConfirmStep.AskGateway)
         {
-            RequireGateway();
+            RequireGatewayFor(S.Payment!);
             await ConfirmWithGatewayAsync();
         }
         return S.Payment!.Status == PaymentStatuses.Paid
-            ? new PaymentConfirmation(S.Id, S.PaymentStatus)
+            ? new PaymentConfirmation(S.Id, S.PaymentStatus, S.Payment.Test)
             : throw OrderState.Declined(S.Payment);
     }
 
@@ -75,11 +77,12 @@ public sealed partial class OrderGrain
     /// Asks the provider to cancel the charge of a refund recorded before (the payment reminder was registered
     /// first), always with the payment's cancel idempotency key, so asking again refunds once. The
     /// answer is recorded with an <c>order.payment</c> event and the reminder removed; no answer leaves the
-    /// refund requested for the reminder. Nothing to do without a requested refund or without a gateway.
+    /// refund requested for the reminder. Nothing to do without a requested refund or without the gateway that took the
+    /// payment (the test gateway's or a real one's).
     /// </summary>
     private async Task RefundWithGatewayAsync()
     {
-        if (!S.RefundRequested || !gateway.IsConfigured)
+        if (!S.RefundRequested || !Settles(S.Payment!))
         {
             return;
         }
@@ -114,7 +117,7 @@ public sealed partial class OrderGrain
                     await UnregisterAsync(Reminders.Payment);
                 }
                 break;
-            case PaymentStatuses.Confirming when gateway.IsConfigured:
+            case PaymentStatuses.Confirming when Settles(S.Payment!):
                 try
                 {
                     await ConfirmWithGatewayAsync();
@@ -142,4 +145,20 @@ public sealed partial class OrderGrain
             throw new UnavailableException("Payments are not available: no payment gateway is configured (Payments:Gateway).");
         }
     }
+
+    // A payment taken by the test gateway is settled by it only, and a real gateway's payment never by the test
+    // gateway (which would mark it paid without asking the provider): after the configuration changed, such a
+    // payment waits (503) until it expires or the gateway that took it is back.
+    private void RequireGatewayFor(PaymentRecord payment)
+    {
+        RequireGateway();
+        if (!Settles(payment))
+        {
+            throw new UnavailableException(payment.Test
+                ? "This payment was started on the local test gateway, which is no longer in use (a payment gateway is configured): it cannot be confirmed."
+                : "This payment was started on the configured payment gateway, which is no longer in use; it waits for it.");
+        }
+    }
+
+    private bool Settles(PaymentRecord payment) => gateway.IsConfigured && payment.Test == gateway.IsTest;
 }

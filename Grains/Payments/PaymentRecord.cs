@@ -19,6 +19,9 @@ public sealed class PaymentRecord
     public string? FailureMessage { get; set; }
     public RefundView? Refund { get; set; }
 
+    /// <summary>Started on the local test gateway (<see cref="TestPaymentGateway"/>): no money moves, and only that gateway may settle it.</summary>
+    public bool Test { get; set; }
+
     /// <summary>
     /// The gateway's Idempotency-Key for confirming this payment: the same for every attempt, so an attempt
     /// repeated after a restart gets the first attempt's answer instead of a second charge.
@@ -28,5 +31,5 @@ public sealed class PaymentRecord
     /// <summary>The gateway's Idempotency-Key for cancelling (refunding) this payment, the same for every attempt.</summary>
     public string RefundIdempotencyKey => "cancel-" + Id;
 
-    public PaymentView ToView() => new(Id, Key, Amount, Status, ExpiresAt);
+    public PaymentView ToView() => new(Id, Key, Amount, Status, ExpiresAt, Test);
 }

@@ -36,6 +36,8 @@ public sealed partial class TossPaymentGateway(
 
     public bool IsConfigured => Settings.IsConfigured;
 
+    public bool IsTest => false;
+
     public async Task<GatewayResult> ConfirmAsync(GatewayConfirmRequest request, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, Url("v1/payments/confirm"))
