@@ -74,6 +74,8 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         DuplicateIndexEntryException => Problem(StatusCodes.Status409Conflict, "Conflict", "The resource already exists."),
         TimeoutException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The request timed out; retry later."),
         SiloUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The service is restarting; retry later."),
+        // A call sent to a silo that just died, before the cluster declared it dead (docs/operations.md "Failure detection").
+        OrleansMessageRejectionException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The service is restarting; retry later."),
         UnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", unavailable.Message),
         BadHttpRequestException badRequest => DescribeBadRequest(badRequest),
 

@@ -30,6 +30,8 @@ internal static class SiloOrleans
                 IPAddress.Parse(settings.AdvertisedAddress),
                 settings.SiloPort == 0 ? FreePort() : settings.SiloPort,
                 settings.GatewayPort);
+            silo.Configure<ClusterMembershipOptions>(SiloMembership.Defaults);
+            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloMembership.Section));
             silo.UseOutboxOnPostgres(connectionString, [typeof(GrainsSetup).Assembly]);
         });
         return builder;
