@@ -37,6 +37,12 @@ public sealed class EmbeddedDatabaseTests
             await using var anonymous = new NpgsqlConnection(EmbeddedPostgres.ConnectionStringFor(port, "postgres", EmbeddedPostgres.Superuser, passwordFile: null));
             await anonymous.OpenAsync();
         });
+
+        // Keys persisted to the silo's database and encrypted: DataProtection has nothing to warn about.
+        Assert.DoesNotContain(
+            silo.Output.Split('\n'),
+            line => line.Contains(" WRN] Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal)
+                    || line.Contains(" ERR] Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal));
     }
 
     // postmaster.pid: pid, data directory, start time, port, ...
