@@ -4,6 +4,7 @@
 using OrleansHub.Api;
 using OrleansHub.Execution;
 using OrleansHub.Grains;
+using OrleansHub.Silo.DataProtection;
 using OrleansHub.Silo.Hosting;
 using OrleansHub.Silo.Logging;
 using Serilog;
@@ -34,6 +35,7 @@ try
     builder.AddTestPaymentGatewayWhenEmbedded(log);
     builder.Services.AddTaskExecution();
     builder.Services.AddHubApi();
+    builder.Services.AddSiloDataProtection();
 
     var app = builder.Build();
     app.UseHubApi();

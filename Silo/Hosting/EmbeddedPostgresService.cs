@@ -4,8 +4,9 @@ using OrleansHub.Silo.Postgres;
 namespace OrleansHub.Silo.Hosting;
 
 /// <summary>
-/// Runs the embedded PostgreSQL for the silo's lifetime. Registered before the grain runtime, so
-/// it starts first and (hosted services stop in reverse order) stops last.
+/// Runs the embedded PostgreSQL for the silo's lifetime, passwords required, and makes the application
+/// role own the silo's database. Registered before the grain runtime, so it starts first and (hosted
+/// services stop in reverse order) stops last.
 /// </summary>
 internal sealed class EmbeddedPostgresService(
     EmbeddedDatabase database,
@@ -18,12 +19,12 @@ internal sealed class EmbeddedPostgresService(
     {
         var settings = new EmbeddedPostgresSettings
         {
-            DataDirectory = options.Value.DataDirectory,
+            DataDirectory = database.DataDirectory,
             BinDirectory = options.Value.PostgresBinDirectory,
             Port = database.Port,
         };
         _server = await EmbeddedPostgres.StartAsync(settings, logger, cancellationToken).ConfigureAwait(false);
-        await _server.CreateDatabaseAsync(database.Name, cancellationToken).ConfigureAwait(false);
+        await _server.CreateApplicationDatabaseAsync(database.Name, database.Role, cancellationToken).ConfigureAwait(false);
     }
 
     // Stopping the database is not optional, so the host's shutdown token is not passed on;

@@ -10,9 +10,12 @@ namespace OrleansHub.Silo.Postgres;
 
 /// <summary>
 /// A private PostgreSQL server run from the machine's binaries: initdb on first use, pg_ctl to
-/// start and stop, loopback TCP only, trust authentication for the <c>postgres</c> superuser.
-/// Used by the silo's embedded default and by the test support's throwaway server (which
-/// compiles this file into its own assembly, so it depends on nothing else in the silo).
+/// start and stop, loopback TCP only and no unix socket. By default every connection needs a
+/// password (SCRAM): the <c>postgres</c> superuser's is generated at initdb and kept in an owner-only
+/// password file in the data directory (see EmbeddedPostgresLockdown.cs, which also upgrades a data
+/// directory an earlier version made with trust authentication). Only the test support's throwaway
+/// server asks for trust (<see cref="EmbeddedPostgresSettings.TrustLocalConnections"/>); it compiles
+/// these files into its own assembly, so they depend on nothing else in the silo.
 /// </summary>
 internal sealed partial class EmbeddedPostgres : IAsyncDisposable
 {
@@ -26,12 +29,13 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
     private readonly ILogger _logger;
     private int _stopped;
 
-    private EmbeddedPostgres(PostgresBinaries binaries, string dataDirectory, int port, ILogger logger)
+    private EmbeddedPostgres(PostgresBinaries binaries, string dataDirectory, int port, bool requiresPasswords, ILogger logger)
     {
         _binaries = binaries;
         _logger = logger;
         DataDirectory = dataDirectory;
         Port = port;
+        RequiresPasswords = requiresPasswords;
     }
 
     /// <summary>Absolute path of the data directory.</summary>
@@ -40,9 +44,22 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Loopback port the server listens on.</summary>
     public int Port { get; }
 
+    /// <summary>True unless the server was started with <see cref="EmbeddedPostgresSettings.TrustLocalConnections"/>.</summary>
+    public bool RequiresPasswords { get; }
+
+    /// <summary>The superuser's password file; used for bootstrap and maintenance only, never by the application.</summary>
+    public string SuperuserPasswordFile => PasswordFilePath(DataDirectory, Superuser);
+
     /// <summary>Connection string for the <c>postgres</c> maintenance database, without pooling.</summary>
     public string AdminConnectionString =>
         new NpgsqlConnectionStringBuilder(ConnectionStringFor("postgres")) { Pooling = false }.ConnectionString;
+
+    // Until an earlier version's data directory is upgraded it has no password file, and its server
+    // still trusts loopback connections: the one time a superuser connection goes without a password.
+    private string BootstrapConnectionString =>
+        RequiresPasswords && !File.Exists(SuperuserPasswordFile)
+            ? new NpgsqlConnectionStringBuilder(ConnectionStringFor(Port, "postgres", Superuser, passwordFile: null)) { Pooling = false }.ConnectionString
+            : AdminConnectionString;
 
     /// <summary>
     /// Initialises <paramref name="settings"/>' data directory if needed, stops a server a crashed
@@ -55,13 +72,28 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         var binaries = PostgresBinaries.Find(settings.BinDirectory);
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
 
-        await InitialiseIfNeededAsync(binaries, dataDirectory, logger, cancellationToken).ConfigureAwait(false);
+        var requiresPasswords = !settings.TrustLocalConnections;
+
+        await InitialiseIfNeededAsync(binaries, dataDirectory, requiresPasswords, logger, cancellationToken).ConfigureAwait(false);
         await StopLeftoverServerAsync(binaries, dataDirectory, logger, cancellationToken).ConfigureAwait(false);
 
-        var server = new EmbeddedPostgres(binaries, dataDirectory, settings.Port == 0 ? FindFreePort() : settings.Port, logger);
+        // A data directory with the superuser's password file is (or was being) locked down: make sure
+        // its pg_hba.conf asks for passwords before the server reads it. One without the file comes from
+        // an earlier version and is upgraded once the server runs (it needs trust one last time).
+        var upgrade = requiresPasswords && !File.Exists(PasswordFilePath(dataDirectory, Superuser));
+        if (requiresPasswords && !upgrade)
+        {
+            RequirePasswordsInHostBasedAuthentication(dataDirectory);
+        }
+
+        var server = new EmbeddedPostgres(binaries, dataDirectory, settings.Port == 0 ? FindFreePort() : settings.Port, requiresPasswords, logger);
         try
         {
             await server.StartServerAsync(settings.MaxConnections, cancellationToken).ConfigureAwait(false);
+            if (upgrade)
+            {
+                await server.UpgradeFromTrustAsync(settings.MaxConnections, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -81,26 +113,32 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Connection string for <paramref name="database"/> on this server.</summary>
-    public string ConnectionStringFor(string database) => ConnectionStringFor(Port, database);
+    /// <summary>Superuser connection string for <paramref name="database"/> on this server.</summary>
+    public string ConnectionStringFor(string database) =>
+        ConnectionStringFor(Port, database, Superuser, RequiresPasswords ? SuperuserPasswordFile : null);
 
-    /// <summary>Connection string for <paramref name="database"/> on an embedded server listening on <paramref name="port"/>.</summary>
-    public static string ConnectionStringFor(int port, string database) =>
+    /// <summary>
+    /// Connection string for <paramref name="role"/> to <paramref name="database"/> on an embedded server
+    /// listening on <paramref name="port"/>, taking the password from <paramref name="passwordFile"/> (none when null).
+    /// </summary>
+    public static string ConnectionStringFor(int port, string database, string role, string? passwordFile) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = IPAddress.Loopback.ToString(),
             Port = port,
-            Username = Superuser,
+            Username = role,
             Database = database,
+            Passfile = passwordFile,
         }.ConnectionString;
+
+    /// <summary>Where the password of <paramref name="role"/> is kept: <c>&lt;role&gt;.pgpass</c> in the data directory.</summary>
+    public static string PasswordFilePath(string dataDirectory, string role) =>
+        Path.Combine(Path.GetFullPath(dataDirectory), $"{role}.pgpass");
 
     /// <summary>Creates <paramref name="database"/> unless it exists; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
-        if (!DatabaseName().IsMatch(database))
-        {
-            throw new ArgumentException($"'{database}' is not a plain lower-case database name.", nameof(database));
-        }
+        RequirePlainName(database, nameof(database));
 
         var connection = new NpgsqlConnection(AdminConnectionString);
         await using (connection.ConfigureAwait(false))
@@ -177,7 +215,8 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task InitialiseIfNeededAsync(PostgresBinaries binaries, string dataDirectory, ILogger logger, CancellationToken cancellationToken)
+    private static async Task InitialiseIfNeededAsync(
+        PostgresBinaries binaries, string dataDirectory, bool requiresPasswords, ILogger logger, CancellationToken cancellationToken)
     {
         if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
@@ -194,9 +233,36 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         await PostgresTool.GiveToServiceUserAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
 
         logger.InitialisingDataDirectory(dataDirectory, binaries.InitDb);
+        if (!requiresPasswords)
+        {
+            await RunInitDbAsync(binaries, dataDirectory, ["-A", "trust"], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // initdb reads the superuser's password from a file its user can read; the data directory must
+        // be empty for initdb, so that file lives in a private directory of its own until initdb is done.
+        var password = PasswordFile.NewPassword();
+        var scratch = Directory.CreateTempSubdirectory("orleanshub-initdb-").FullName;
+        try
+        {
+            var passwordInput = Path.Combine(scratch, "password");
+            PasswordFile.WriteOwnerOnly(passwordInput, password + "\n");
+            await PostgresTool.GiveToServiceUserAsync(scratch, cancellationToken).ConfigureAwait(false);
+            await RunInitDbAsync(binaries, dataDirectory, ["--auth=scram-sha-256", $"--pwfile={passwordInput}"], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        PasswordFile.Write(PasswordFilePath(dataDirectory, Superuser), Superuser, password);
+    }
+
+    private static async Task RunInitDbAsync(PostgresBinaries binaries, string dataDirectory, string[] authentication, CancellationToken cancellationToken)
+    {
         var result = await PostgresTool.RunAsync(
             binaries.InitDb,
-            ["-D", dataDirectory, "-A", "trust", "-U", Superuser, "--encoding=UTF8", "--no-locale"],
+            ["-D", dataDirectory, .. authentication, "-U", Superuser, "--encoding=UTF8", "--no-locale"],
             InitDbTimeout,
             cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -242,6 +308,7 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
             "-c listen_addresses=127.0.0.1",
             string.Create(CultureInfo.InvariantCulture, $"-p {Port}"),
             "-c unix_socket_directories=''",
+            "-c password_encryption=scram-sha-256",
             string.Create(CultureInfo.InvariantCulture, $"-c max_connections={maxConnections}"),
             "-c shared_buffers=128MB",
             "-c fsync=on",
@@ -275,12 +342,19 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         {
             try
             {
-                var connection = new NpgsqlConnection(AdminConnectionString);
+                var connection = new NpgsqlConnection(BootstrapConnectionString);
                 await using (connection.ConfigureAwait(false))
                 {
                     await connection.OpenAsync(deadline.Token).ConfigureAwait(false);
                     return;
                 }
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+            {
+                // Waiting does not make a password right.
+                throw new EmbeddedPostgresException(
+                    $"PostgreSQL in {DataDirectory} refused the superuser: {ex.MessageText}. Its password file {SuperuserPasswordFile} "
+                    + "does not match the server; restore the file, or move the data directory away to start afresh.", ex);
             }
             catch (Exception ex) when (ex is NpgsqlException or SocketException && !deadline.IsCancellationRequested)
             {
@@ -357,6 +431,15 @@ internal sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    // Database and role names end up in SQL as identifiers, which cannot be parameters.
+    private static void RequirePlainName(string name, string parameter)
+    {
+        if (!PlainName().IsMatch(name))
+        {
+            throw new ArgumentException($"'{name}' is not a plain lower-case PostgreSQL name.", parameter);
+        }
+    }
+
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
-    private static partial Regex DatabaseName();
+    private static partial Regex PlainName();
 }

@@ -27,4 +27,13 @@ internal static partial class EmbeddedPostgresLog
 
     [LoggerMessage(107, LogLevel.Information, "Created database {Database}")]
     public static partial void CreatedDatabase(this ILogger logger, string database);
+
+    [LoggerMessage(108, LogLevel.Warning, "PostgreSQL data directory {DataDirectory} accepts connections without a password (made by an earlier version); setting a generated superuser password and requiring passwords")]
+    public static partial void UpgradingFromTrust(this ILogger logger, string dataDirectory);
+
+    [LoggerMessage(109, LogLevel.Information, "Creating PostgreSQL role {Role} for the application (not a superuser)")]
+    public static partial void CreatingRole(this ILogger logger, string role);
+
+    [LoggerMessage(110, LogLevel.Information, "Giving database {Database} and its objects from {Owner} to the application role {Role}")]
+    public static partial void TransferringOwnership(this ILogger logger, string database, string owner, string role);
 }

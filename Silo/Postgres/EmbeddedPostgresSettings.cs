@@ -15,6 +15,12 @@ internal sealed record EmbeddedPostgresSettings
     /// </summary>
     public string? BinDirectory { get; init; }
 
+    /// <summary>
+    /// Let loopback connections in without a password, and keep no password files. Default false: the
+    /// server requires SCRAM passwords. Only for throwaway test servers (tests/TestSupport).
+    /// </summary>
+    public bool TrustLocalConnections { get; init; }
+
     /// <summary>max_connections of the server. Default 300 (several silos and test pools share one server).</summary>
     public int MaxConnections { get; init; } = 300;
 }

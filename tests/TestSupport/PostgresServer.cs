@@ -81,7 +81,8 @@ public static class PostgresServer
         try
         {
             server = await EmbeddedPostgres.StartAsync(
-                new EmbeddedPostgresSettings { DataDirectory = Path.Combine(root, "data") },
+                // A throwaway server in a private directory: trust keeps tests' connection strings simple.
+                new EmbeddedPostgresSettings { DataDirectory = Path.Combine(root, "data"), TrustLocalConnections = true },
                 logger: null,
                 CancellationToken.None).ConfigureAwait(false);
         }
