@@ -32,6 +32,7 @@ public static class HubApi
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemCodes.AddCodeAndRequestId);
         services.AddTransient<IStartupFilter, HubApiStartupFilter>();
+        services.AddSingleton<DatabaseReadiness>();
         services.AddAuthentication();
         services.AddAuthorization();
         services.AddHubConventions();
