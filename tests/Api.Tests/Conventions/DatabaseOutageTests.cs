@@ -23,6 +23,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         _factory = new ApiFactory(await _postgres.CreateDatabaseAsync("hub_outage"), new Dictionary<string, string?>
         {
             ["Auth:Passwords:Iterations"] = "1000",
+            ["Execution:Mode"] = "local",
         });
         _factory.StartServer();
     }
@@ -40,11 +41,18 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         using var client = _factory.CreateClient().WithBearer(user.AccessToken);
         using var created = await client.PostJsonAsync("/api/v1/workspaces", new { name = "Before" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var workspace = (await created.ReadJsonAsync()).GetProperty("id").GetString()!;
+        using var task = await client.PostJsonAsync("/api/v1/tasks", new { workspace_id = workspace, type = "command", command = new[] { "true" } });
+        Assert.Equal(HttpStatusCode.Created, task.StatusCode);
+        var taskId = (await task.ReadJsonAsync()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tasks/{taskId}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 
         await _postgres.StopAsync();
 
-        // A list (index rows), a grain that must read its state, a grain write, and readiness.
+        // A list (index rows), a grain that must read its state, a grain write, the task's event stream (its
+        // grains are active; its event log is read from the database), and readiness.
+        await AssertUnavailableAsync(await client.GetAsync($"/api/v1/tasks/{taskId}/stream"));
         await AssertUnavailableAsync(await client.GetAsync("/api/v1/workspaces"));
         await AssertUnavailableAsync(await client.GetAsync($"/api/v1/workspaces/{Guid.NewGuid()}"));
         await AssertUnavailableAsync(await client.PostJsonAsync("/api/v1/workspaces", new { name = "During" }));
