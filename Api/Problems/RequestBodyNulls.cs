@@ -47,7 +47,13 @@ internal static class RequestBodyNulls
                     Collect(body, prefix: "", errors, depth: 0);
                 }
             }
-            return errors.Count == 0 ? next(invocation) : throw new ValidationException(errors);
+            if (errors.Count == 0)
+            {
+                return next(invocation);
+            }
+            // The keys are JSON paths with the client's own map keys (env.PATH): no CLR-name conversion.
+            invocation.HttpContext.Items[ProblemCodes.KeysAreJsonPaths] = true;
+            throw new ValidationException(errors);
         };
     }
 
