@@ -32,6 +32,7 @@ public static class HubApi
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemCodes.AddCodeAndRequestId);
         services.AddTransient<IStartupFilter, HubApiStartupFilter>();
+        services.AddSingleton<DatabaseReadiness>();
         services.AddAuthentication();
         services.AddAuthorization();
         services.AddHubConventions();
@@ -57,8 +58,12 @@ public static class HubApi
     }
 
     /// <summary>Maps every API endpoint.</summary>
-    public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder endpoints)
     {
+        // One group around everything, for the filters every endpoint gets: a null inside a request body's
+        // arrays or maps is a 400 naming it, never a 500 (RequestBodyNulls).
+        var routes = endpoints.MapGroup("");
+        routes.AddEndpointFilterFactory(RequestBodyNulls.Create);
         routes.MapHealth();
         routes.MapMetrics();
         routes.MapDashboard();
@@ -68,6 +73,6 @@ public static class HubApi
         routes.MapTasks();
         routes.MapStoresAndOrders();
         routes.MapRealtime();
-        return routes;
+        return endpoints;
     }
 }

@@ -1,5 +1,6 @@
 using OrleansHub.Api.Conventions;
 using OrleansHub.Api.Conventions.Proxies;
+using OrleansHub.Api.Problems;
 using OrleansHub.Api.RequestIds;
 using OrleansHub.Api.RequestLogging;
 
@@ -27,6 +28,9 @@ internal sealed class HubApiStartupFilter : IStartupFilter
         // Security headers, CORS (so error responses are readable cross-origin too), compression,
         // then the body size limit.
         app.UseHubOuterConventions();
+
+        // Before routing, which would see the path with its dot segments already resolved (and control characters decoded).
+        app.UseMiddleware<RequestTargetRejection>();
         next(app);
     };
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -45,7 +46,17 @@ public static class ConventionsSetup
         services.AddTrustedProxies();
 
         services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
+        services.Configure<KestrelServerOptions>(options =>
+        {
+            options.AddServerHeader = false;
+
+            // Kestrel refuses a header value with a non-ASCII byte before any middleware runs: an empty 400 without
+            // X-Request-Id. X-Request-Id is the one header clients fill with free text, so it is read as Latin-1
+            // instead; RequestIdMiddleware then replaces an id that is not a short token with a fresh one. Other
+            // headers keep Kestrel's rule (docs/security.md, "Rejections before the API's code").
+            options.RequestHeaderEncodingSelector = name =>
+                string.Equals(name, RequestIds.RequestIdMiddleware.HeaderName, StringComparison.OrdinalIgnoreCase) ? Encoding.Latin1 : null;
+        });
 
         services.AddOptions<HubCorsOptions>().BindConfiguration(HubCorsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddCors();

@@ -83,9 +83,15 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         // its column) means a client value got past validation into a query; the value is the
         // problem, not the server. Logged at Debug only, like every 4xx.
         DbException { SqlState: [ '2', '2', .. ] } or StorageException { SqlState: [ '2', '2', .. ] } => Problem(StatusCodes.Status400BadRequest, "Bad request", "A value in the request cannot be stored (for example, it contains a NUL character or is too long)."),
-        StorageException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database is unavailable; retry later."),
+        StorageException => DatabaseUnavailable(),
+
+        // The database restarting or unreachable, however deeply Orleans or Npgsql wrapped it.
+        _ when DatabaseOutages.IsOutage(exception) => DatabaseUnavailable(),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", null),
     };
+
+    private static ProblemDetails DatabaseUnavailable() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database is unavailable; retry later.");
 
     private static ProblemDetails DescribeBadRequest(BadHttpRequestException exception)
     {

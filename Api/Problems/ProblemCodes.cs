@@ -23,6 +23,12 @@ internal static class ProblemCodes
     /// <summary>Name of the extension member carrying the request id (as in <c>X-Request-Id</c>).</summary>
     public const string RequestIdMember = "request_id";
 
+    /// <summary>
+    /// <see cref="HttpContext.Items"/> key set by code whose validation errors are keyed by JSON paths already,
+    /// map keys included (<c>env.PATH</c>): those keys are written as they are, not through the CLR-name conversion.
+    /// </summary>
+    public static readonly object KeysAreJsonPaths = new();
+
     // 405 and 415 are not in docs/api.md's table; they get their own codes rather than VALIDATION_ERROR,
     // which would send a client looking for field errors that are not there.
     public static string ForStatus(int status) => status switch
@@ -57,7 +63,7 @@ internal static class ProblemCodes
         // The framework's developer exception page attaches this one; a response never shows it.
         extensions.Remove("exception");
 
-        if (problem is HttpValidationProblemDetails validation)
+        if (problem is HttpValidationProblemDetails validation && !context.HttpContext.Items.ContainsKey(KeysAreJsonPaths))
         {
             UseJsonFieldNames(validation.Errors);
         }

@@ -23,4 +23,7 @@ internal static partial class RealtimeLog
 
     [LoggerMessage(7, LogLevel.Debug, "Hub origin {Origin} refused")]
     public static partial void OriginRefused(ILogger logger, string origin);
+
+    [LoggerMessage(8, LogLevel.Information, "Hub connection {ConnectionId} of user {UserId} refused: already {Max} open")]
+    public static partial void TooManyConnections(ILogger logger, string connectionId, string userId, int max);
 }

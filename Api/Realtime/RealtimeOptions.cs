@@ -24,4 +24,12 @@ public sealed class RealtimeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan AccessRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Hub connections one user may have open on this node (process) at once, counted across all their sessions and
+    /// API keys. The connection over the cap is refused when it starts (a close message whose error says why), and
+    /// a closed connection frees its place at once. Default 20.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConnectionsPerUser { get; set; } = 20;
 }

@@ -28,6 +28,7 @@ internal sealed class StatusConnections
     private readonly WorkspaceAccessWatch _watch;
     private readonly TimeProvider _clock;
     private readonly RealtimeMetrics _metrics;
+    private readonly UserConnectionCounts _perUser = new();
 
     public StatusConnections(
         IHubContext<StatusHub> hub,
@@ -56,6 +57,12 @@ internal sealed class StatusConnections
     public async Task ConnectAsync(HubCallerContext context)
     {
         var caller = CallerOf(context);
+        if (!_perUser.TryAcquire(caller.UserId, _options.MaxConnectionsPerUser))
+        {
+            RealtimeLog.TooManyConnections(_log, context.ConnectionId, caller.UserId, _options.MaxConnectionsPerUser);
+            throw new HubException(
+                $"Too many open connections: at most {_options.MaxConnectionsPerUser} per user. Close one and connect again.");
+        }
         var connection = new StatusConnection(context, _hub.Clients.Client(context.ConnectionId), caller, _options.ConnectionBufferSize, _log, _metrics);
         _connections[connection.Id] = connection;
         connection.StartPump();
@@ -88,6 +95,7 @@ internal sealed class StatusConnections
     {
         if (_connections.TryRemove(connectionId, out var connection))
         {
+            _perUser.Release(connection.UserId);
             await connection.DisposeAsync();
         }
     }

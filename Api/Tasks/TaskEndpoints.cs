@@ -47,8 +47,17 @@ internal static class TaskEndpoints
 
     private static async Task<Ok<Page<TaskView>>> ListAsync(
         ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] ITaskDirectory tasks,
-        string? workspaceId, string? status, int? limit, int? offset, CancellationToken cancellationToken)
+        [FromQuery(Name = "workspace_id")] string? workspaceId,
+        [FromQuery(Name = "workspaceId")] string? workspaceIdCamelCase,
+        string? status, int? limit, int? offset, CancellationToken cancellationToken)
     {
+        // docs/api.md names the filter workspace_id; workspaceId is what this endpoint read before and
+        // keeps working. Two different values would leave one of them silently ignored: refuse that.
+        if (workspaceId is not null && workspaceIdCamelCase is not null && workspaceId != workspaceIdCamelCase)
+        {
+            throw new ValidationException("workspace_id", "Send workspace_id once (workspaceId is its older spelling).");
+        }
+        workspaceId ??= workspaceIdCamelCase;
         if (status is not null && !TaskStatuses.IsFinal(status) && status is not (TaskStatuses.Queued or TaskStatuses.Running))
         {
             throw new ValidationException("status", "One of queued, running, succeeded, failed, cancelled, timed_out.");

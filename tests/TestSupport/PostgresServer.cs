@@ -124,7 +124,7 @@ public static class PostgresServer
         rm -rf "$root"
         """;
 
-    private static void StartWatchdog(EmbeddedPostgres server, string root)
+    internal static void StartWatchdog(EmbeddedPostgres server, string root)
     {
         var startInfo = new ProcessStartInfo("setsid")
         {

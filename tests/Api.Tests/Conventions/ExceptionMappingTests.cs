@@ -35,6 +35,13 @@ public sealed class ExceptionMappingTests(ApiFixture api) : IClassFixture<ApiFix
         { new StorageException("PostgreSQL refused the request: invalid byte sequence") { SqlState = "22021" }, 400, "VALIDATION_ERROR" },
         { new StorageException("The database could not be reached: connection refused"), 503, "SERVICE_UNAVAILABLE" },
         { new StorageException("PostgreSQL refused the request: terminating connection") { SqlState = "57P01" }, 503, "SERVICE_UNAVAILABLE" },
+        // A database outage reaching the API unwrapped, or wrapped by Orleans or Npgsql (DatabaseOutages).
+        { new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03"), 503, "SERVICE_UNAVAILABLE" },
+        { new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"), 503, "SERVICE_UNAVAILABLE" },
+        { new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111)), 503, "SERVICE_UNAVAILABLE" },
+        { new OrleansException("Error from storage provider during ReadStateAsync", new StorageException("PostgreSQL refused the request") { SqlState = "57P03" }), 503, "SERVICE_UNAVAILABLE" },
+        { new OrleansException("Activation failed", new NpgsqlException("Exception while reading from stream", new IOException("Connection reset"))), 503, "SERVICE_UNAVAILABLE" },
+        { new OrleansException("Activation failed", new PostgresException("relation \"users\" does not exist", "ERROR", "ERROR", "42P01")), 500, "INTERNAL_ERROR" },
     };
 
     [Theory]

@@ -31,6 +31,7 @@ public sealed class HubTestClient : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private Task _pinging = Task.CompletedTask;
     private int _nextId;
+    private string[] _afterHandshake = [];
 
     private HubTestClient(ClientWebSocket socket, HttpMessageInvoker invoker, string connectionToken, bool reading)
     {
@@ -252,11 +253,13 @@ public sealed class HubTestClient : IAsyncDisposable
 
     private async Task<JsonElement> ReadHandshakeAsync(CancellationToken cancellationToken)
     {
-        // The handshake answer arrives alone in its own frame.
+        // The handshake answer comes first; a server that ends the connection in OnConnectedAsync may send its
+        // close message in the same frame, which the receive loop then handles first.
         var buffer = new byte[4096];
         var result = await _socket.ReceiveAsync(buffer, cancellationToken);
-        var text = Encoding.UTF8.GetString(buffer, 0, result.Count).TrimEnd(RecordSeparator);
-        return JsonDocument.Parse(text).RootElement.Clone();
+        var records = Encoding.UTF8.GetString(buffer, 0, result.Count).Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries);
+        _afterHandshake = records[1..];
+        return JsonDocument.Parse(records[0]).RootElement.Clone();
     }
 
     private async Task PingAsync()
@@ -281,6 +284,11 @@ public sealed class HubTestClient : IAsyncDisposable
         HubClose? close = null;
         try
         {
+            await _readGate.Task;
+            foreach (var record in _afterHandshake)
+            {
+                close ??= Dispatch(JsonDocument.Parse(record).RootElement.Clone());
+            }
             while (!_stop.IsCancellationRequested)
             {
                 await _readGate.Task;
