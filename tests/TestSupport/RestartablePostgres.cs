@@ -36,7 +36,7 @@ public sealed class RestartablePostgres : IAsyncDisposable
         try
         {
             var server = await EmbeddedPostgres.StartAsync(
-                new EmbeddedPostgresSettings { DataDirectory = Path.Combine(root, "data") }, logger: null, CancellationToken.None).ConfigureAwait(false);
+                new EmbeddedPostgresSettings { DataDirectory = Path.Combine(root, "data"), TrustLocalConnections = true }, logger: null, CancellationToken.None).ConfigureAwait(false);
             PostgresServer.StartWatchdog(server, root);
             return new RestartablePostgres(root, server);
         }
@@ -56,7 +56,7 @@ public sealed class RestartablePostgres : IAsyncDisposable
     /// <summary>Starts the stopped server again on the same port.</summary>
     public async Task StartAgainAsync() =>
         _server = await EmbeddedPostgres.StartAsync(
-            new EmbeddedPostgresSettings { DataDirectory = DataDirectory, Port = _port }, logger: null, CancellationToken.None).ConfigureAwait(false);
+            new EmbeddedPostgresSettings { DataDirectory = DataDirectory, Port = _port, TrustLocalConnections = true }, logger: null, CancellationToken.None).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
