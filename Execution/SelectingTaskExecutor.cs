@@ -116,7 +116,7 @@ public sealed partial class SelectingTaskExecutor(
                     return sandbox;
                 }
 
-                var reason = "no Docker engine answered at " + socket + " (" + failure + ") and the bubblewrap sandbox does not work (" + sandboxFailure + ")";
+                var reason = "no Docker engine answered at " + socket + " (" + failure + ") and the local bubblewrap sandbox does not work (" + sandboxFailure + ")";
                 LogNoSandbox(reason, UnavailableTaskExecutor.Remedy + "; or point Execution__Docker__Socket at a running engine");
                 return new UnavailableTaskExecutor(reason, settings, clock);
         }
@@ -134,7 +134,9 @@ public sealed partial class SelectingTaskExecutor(
         }
         catch (TaskExecutorUnavailableException ex)
         {
-            return ex.Message;
+            // The log line names the socket already; keep only the cause ("Connection refused").
+            var prefix = "the Docker engine at " + options.Value.Docker.Socket + " is unreachable: ";
+            return ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -148,8 +150,8 @@ public sealed partial class SelectingTaskExecutor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Docker engine at {Socket} does not answer ({Error}); tasks fail until it does")]
     private partial void LogEngineDown(string socket, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Tasks run in the local bubblewrap sandbox: no Docker engine answered at {Socket} ({Error}). "
-        + "To run them in Docker containers instead, start an engine there or set Execution__Docker__Socket to its socket; Execution__Mode=Sandbox skips the Docker check")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tasks run in the local bubblewrap sandbox because no Docker engine answered at {Socket} ({Error}). "
+        + "To run them in Docker containers instead, start an engine there or set Execution__Docker__Socket to its socket; to skip this check, set Execution__Mode=Sandbox")]
     private partial void LogAutoChoseSandbox(string socket, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tasks cannot run on this node, creating one answers 503 SANDBOX_UNAVAILABLE: {Reason}. To fix: {Remedy}")]

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using OrleansHub.Execution.Tests.Support;
 using OrleansHub.TestSupport.Docker;
@@ -58,6 +60,39 @@ public sealed class ExecutionSelectionTests
         Assert.Equal("sandbox", executor.Name);
         Assert.Equal(["65534"], run.Stdout);
         Assert.Null(await executor.WhyUnavailableAsync(deadline.Token));
+    }
+
+    [SandboxFact]
+    public async Task AutoModeSaysPlainlyWhichSocketItTriedWhatItChoseAndHowToChangeIt()
+    {
+        using var deadline = Deadline();
+        var logs = new FakeLogCollector();
+        await using var services = Build(new() { ["Execution:Docker:Socket"] = NoEngine }, logs);
+
+        await services.GetRequiredService<SelectingTaskExecutor>().SelectAsync(deadline.Token);
+
+        var line = Assert.Single(logs.GetSnapshot(), r => r.Category == typeof(SelectingTaskExecutor).FullName);
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.StartsWith($"Tasks run in the local bubblewrap sandbox because no Docker engine answered at {NoEngine} (", line.Message, StringComparison.Ordinal);
+        Assert.Contains("set Execution__Docker__Socket", line.Message, StringComparison.Ordinal);
+        Assert.Contains("Execution__Mode=Sandbox", line.Message, StringComparison.Ordinal);
+        Assert.Single(AllIndexesOf(line.Message, NoEngine));
+    }
+
+    [Fact]
+    public async Task UnsafeLocalModeWarnsAtEveryStart()
+    {
+        for (var start = 0; start < 2; start++)
+        {
+            var logs = new FakeLogCollector();
+            await using var services = Build(new() { ["Execution:Mode"] = "UnsafeLocal" }, logs);
+
+            await services.GetRequiredService<SelectingTaskExecutor>().SelectAsync(CancellationToken.None);
+
+            var line = Assert.Single(logs.GetSnapshot(), r => r.Category == typeof(SelectingTaskExecutor).FullName);
+            Assert.Equal(LogLevel.Warning, line.Level);
+            Assert.Contains("UNSANDBOXED", line.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -189,12 +224,26 @@ public sealed class ExecutionSelectionTests
         await host.StopAsync();
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    private static IEnumerable<int> AllIndexesOf(string text, string value)
+    {
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + 1, StringComparison.Ordinal))
+        {
+            yield return i;
+        }
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings, FakeLogCollector? logs = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(builder =>
+        {
+            if (logs is not null)
+            {
+                builder.AddProvider(new FakeLoggerProvider(logs));
+            }
+        });
         services.AddTaskExecution();
         return services.BuildServiceProvider();
     }
