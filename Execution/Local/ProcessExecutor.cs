@@ -53,7 +53,19 @@ public abstract partial class ProcessExecutor : ITaskExecutor, IAsyncDisposable
             return 0;
         }
 
-        var removed = Folders.RemoveLeftovers(out var failures);
+        int removed;
+        List<(string Path, string Error)> failures;
+        try
+        {
+            removed = Folders.RemoveLeftovers(out failures);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Never a reason to fail a start: the next silo start tries again.
+            LogDeleteFailed("(left over)", Folders.Root, ex.Message);
+            return 0;
+        }
+
         foreach (var (path, error) in failures)
         {
             LogDeleteFailed("(left over)", path, error);
