@@ -51,4 +51,16 @@ public sealed class SandboxUnavailableTests : IAsyncLifetime
         var stats = (await (await client.GetAsync($"/api/v1/workspaces/{workspaceId}")).ReadJsonAsync()).GetProperty("stats");
         Assert.Equal(0, stats.GetProperty("total_tasks").GetInt32());
     }
+
+    [Fact]
+    public async Task TheOpenApiDocumentListsThe503OfCreateTask()
+    {
+        using var client = _factory.CreateClient();
+
+        var document = await (await client.GetAsync("/openapi/v1.json")).ReadJsonAsync();
+
+        var create = document.GetProperty("paths").GetProperty("/api/v1/tasks").GetProperty("post");
+        Assert.True(create.GetProperty("responses").TryGetProperty("503", out _));
+        Assert.Contains("SANDBOX_UNAVAILABLE", create.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
 }
