@@ -16,7 +16,10 @@ internal sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOpti
             }
         }
 
-        Check(Enum.IsDefined(options.Mode), "Execution:Mode must be auto, docker or local.");
+        Check(options.Mode != ExecutionMode.Local,
+            "Execution:Mode 'Local' was removed because it ran tasks unsandboxed as the silo's user: use 'Sandbox' (bubblewrap, the default without Docker) "
+            + "or, for development only, 'UnsafeLocal'.");
+        Check(Enum.IsDefined(options.Mode), "Execution:Mode must be Auto, Docker, Sandbox or UnsafeLocal.");
         Check(options.DefaultTimeout > TimeSpan.Zero, "Execution:DefaultTimeout must be positive.");
         Check(options.MaxTimeout >= options.DefaultTimeout, "Execution:MaxTimeout must be at least Execution:DefaultTimeout.");
         Check(options.MaxTimeout <= TimeSpan.FromDays(7), "Execution:MaxTimeout must be at most 7 days.");
@@ -41,6 +44,22 @@ internal sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOpti
         var local = options.Local;
         Check(local.WorkRoot is null || Path.IsPathFullyQualified(local.WorkRoot), "Execution:Local:WorkRoot must be an absolute path.");
         Check(!string.IsNullOrWhiteSpace(local.Path), "Execution:Local:Path is required.");
+
+        var sandbox = options.Sandbox;
+        Check(Path.IsPathFullyQualified(sandbox.BwrapPath ?? ""), "Execution:Sandbox:BwrapPath must be an absolute path.");
+        Check(Path.IsPathFullyQualified(sandbox.SetprivPath ?? ""), "Execution:Sandbox:SetprivPath must be an absolute path.");
+        Check(sandbox.PrlimitPath?.StartsWith("/usr/", StringComparison.Ordinal) == true,
+            "Execution:Sandbox:PrlimitPath must be an absolute path under /usr (the only system folder the sandbox sees).");
+        Check(sandbox.WorkRoot is null || Path.IsPathFullyQualified(sandbox.WorkRoot), "Execution:Sandbox:WorkRoot must be an absolute path.");
+        Check(IsNonRootUser(sandbox.User), "Execution:Sandbox:User must be a numeric non-root uid[:gid], e.g. 65534:65534.");
+        Check(!string.IsNullOrWhiteSpace(sandbox.Path), "Execution:Sandbox:Path is required.");
+        Check(sandbox.MemoryBytes >= 16 * 1024 * 1024, "Execution:Sandbox:MemoryBytes must be at least 16 MiB (a shell needs that much address space).");
+        Check(sandbox.ProcessLimit is >= 2 and <= 32768, "Execution:Sandbox:ProcessLimit must be between 2 and 32768.");
+        Check(sandbox.CpuSeconds >= 1, "Execution:Sandbox:CpuSeconds must be at least 1.");
+        Check(sandbox.FileSizeBytes >= 4096, "Execution:Sandbox:FileSizeBytes must be at least 4 KiB.");
+        Check(sandbox.OpenFilesLimit is >= 16 and <= 1_048_576, "Execution:Sandbox:OpenFilesLimit must be between 16 and 1048576.");
+        Check(sandbox.TmpfsBytes is >= 4096 and <= 1024L * 1024 * 1024, "Execution:Sandbox:TmpfsBytes must be between 4 KiB and 1 GiB.");
+        Check(sandbox.ProbeTimeout > TimeSpan.Zero, "Execution:Sandbox:ProbeTimeout must be positive.");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansHub.Execution.Docker;
 using OrleansHub.Execution.Local;
+using OrleansHub.Execution.Sandbox;
 
 namespace OrleansHub.Execution;
 
@@ -21,6 +22,7 @@ public static class ExecutionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DockerTaskExecutor>();
         services.TryAddSingleton<LocalProcessExecutor>();
+        services.TryAddSingleton<BubblewrapExecutor>();
         services.TryAddSingleton<SelectingTaskExecutor>();
         services.TryAddSingleton<ITaskExecutor>(sp => sp.GetRequiredService<SelectingTaskExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExecutorSelectionService>());

@@ -11,8 +11,14 @@ namespace OrleansHub.Execution;
 /// </remarks>
 public interface ITaskExecutor
 {
-    /// <summary>"docker" or "local"; for logs and diagnostics.</summary>
+    /// <summary>"docker", "sandbox", "unsafe-local" or "unavailable"; for logs and diagnostics.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// Null when runs can start here; else why not and what an operator can do (no sandbox on this
+    /// node). Asked before a task is accepted, so that nothing is stored that could never run.
+    /// </summary>
+    Task<string?> WhyUnavailableAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts a run and returns once the command has started or failed to start. Never returns

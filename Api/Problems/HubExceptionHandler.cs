@@ -77,6 +77,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         // A call sent to a silo that just died, before the cluster declared it dead (docs/operations.md "Failure detection").
         OrleansMessageRejectionException => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The service is restarting; retry later."),
         UnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", unavailable.Message),
+        SandboxUnavailableException => SandboxUnavailable(),
         BadHttpRequestException badRequest => DescribeBadRequest(badRequest),
 
         // SQLSTATE class 22 (data exception: a NUL byte, a value out of range, text too long for
@@ -142,6 +143,16 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
             Status = StatusCodes.Status400BadRequest,
             Title = "One or more fields are invalid.",
         };
+
+    // A fixed text: the exception's reason (probe output, socket paths) is for the operator's log.
+    private static ProblemDetails SandboxUnavailable()
+    {
+        var problem = Problem(StatusCodes.Status503ServiceUnavailable, "Tasks cannot run on this server",
+            "No sandbox is available to run tasks. An operator can install Docker or bubblewrap (apt-get install bubblewrap), "
+            + "or set Execution__Mode=UnsafeLocal on a development machine; see README.md, \"Tasks need a sandbox\".");
+        problem.Extensions[ProblemCodes.CodeMember] = ProblemCodes.SandboxUnavailable;
+        return problem;
+    }
 
     private static ProblemDetails Problem(int status, string title, string? detail) =>
         new() { Status = status, Title = title, Detail = detail };

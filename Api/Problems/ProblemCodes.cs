@@ -16,6 +16,7 @@ internal static class ProblemCodes
     public const string RateLimitExceeded = "RATE_LIMIT_EXCEEDED";
     public const string InternalError = "INTERNAL_ERROR";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string SandboxUnavailable = "SANDBOX_UNAVAILABLE";
 
     /// <summary>Name of the extension member carrying the code.</summary>
     public const string CodeMember = "code";

@@ -21,7 +21,9 @@ internal static class TaskEndpoints
     {
         var group = routes.MapGroup("/api/v1/tasks").WithTags("Tasks")
             .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.PerCaller);
-        group.MapPost("/", CreateAsync).WithName("CreateTask").RequireAuthorization(AuthPolicies.Writer);
+        group.MapPost("/", CreateAsync).WithName("CreateTask").RequireAuthorization(AuthPolicies.Writer)
+            .WithDescription("503 SANDBOX_UNAVAILABLE when this server has no sandbox to run tasks in (docs/execution.md); nothing is stored.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/", ListAsync).WithName("ListTasks");
         group.MapGet("/{id}", GetAsync).WithName("GetTask");
         group.MapPost("/{id}/cancel", CancelAsync).WithName("CancelTask").RequireAuthorization(AuthPolicies.Writer);

@@ -30,6 +30,9 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
 
     public string Name => "docker";
 
+    /// <summary>Always null: an engine that is down fails each run readably, and may come back.</summary>
+    public Task<string?> WhyUnavailableAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>Throws <see cref="TaskExecutorUnavailableException"/> unless the engine answers a ping.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {

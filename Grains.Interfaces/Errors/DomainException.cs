@@ -27,6 +27,13 @@ public sealed class UnauthorizedException(string message) : DomainException(mess
 [GenerateSerializer, Alias("OrleansHub.UnavailableException")]
 public sealed class UnavailableException(string message) : DomainException(message);
 
+/// <summary>
+/// 503 SANDBOX_UNAVAILABLE: this node has no sandbox to run tasks in (no Docker engine, no working
+/// bubblewrap). The message is for the log; the response says what an operator can do.
+/// </summary>
+[GenerateSerializer, Alias("OrleansHub.SandboxUnavailableException")]
+public sealed class SandboxUnavailableException(string message) : DomainException(message);
+
 /// <summary>400 VALIDATION_ERROR with the offending fields.</summary>
 [GenerateSerializer, Alias("OrleansHub.ValidationException")]
 public sealed class ValidationException(IReadOnlyDictionary<string, string[]> errors)

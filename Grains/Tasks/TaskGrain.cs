@@ -55,6 +55,12 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskView> CreateAsync(CreateTask command)
     {
+        // Nothing is stored that could never run: without a sandbox on this node the caller gets a 503.
+        if (await executor.WhyUnavailableAsync(CancellationToken.None) is { } unavailable)
+        {
+            DeactivateOnIdle();
+            throw new SandboxUnavailableException(unavailable);
+        }
         S.Create(this.GetPrimaryKeyString(), command, options.Value, clock.GetUtcNow());
         var quota = GrainFactory.GetGrain<IUserTaskQuotaGrain>(command.CreatedBy);
         if (!await quota.TryAcquireAsync(S.Id, queue.Value.MaxActivePerUser))

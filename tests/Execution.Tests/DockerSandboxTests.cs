@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
+using OrleansHub.Execution.Tests.Support;
 using OrleansHub.TestSupport.Docker;
 using static OrleansHub.Execution.Tests.ExecutionTestKit;
 
@@ -116,6 +118,82 @@ public sealed class DockerSandboxTests
         Assert.True(run.Result.Outcome == RunOutcome.Failed, run.ToString());
         Assert.Equal("killed: out of memory (limit 16 MiB)", run.Result.Error);
         Assert.DoesNotContain("67108864", run.Stdout);
+        await DockerExecutorTests.AssertGoneAsync(spec.RunId, deadline.Token);
+    }
+
+    [DockerFact]
+    [SupportedOSPlatform("linux")]
+    public async Task TheSilosFilesAreNotVisible()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor();
+        // A stand-in for the silo's data directory: world-readable, so only the container's view can hide it.
+        var dataDirectory = Directory.CreateTempSubdirectory("orleanshub-silo-data-").FullName;
+        var secret = Path.Combine(dataDirectory, "signing-key");
+        await File.WriteAllTextAsync(secret, "top-secret-" + Guid.NewGuid().ToString("N"), deadline.Token);
+        File.SetUnixFileMode(secret, (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(dataDirectory, (UnixFileMode)0b111_101_101);
+        try
+        {
+            var run = await RunAsync(executor, Shell(
+                $"cat {secret}; echo \"secret=$?\"; for p in {dataDirectory} /root/.bash_history /home /work /var/run/docker.sock; do test -e \"$p\" && echo \"visible $p\"; done"),
+                deadline.Token);
+
+            Assert.DoesNotContain(run.Lines, l => l.Text.Contains("top-secret", StringComparison.Ordinal));
+            Assert.Contains(run.Stdout, l => l.StartsWith("secret=", StringComparison.Ordinal) && l != "secret=0");
+            Assert.DoesNotContain(run.Stdout, l => l.StartsWith("visible ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [DockerFact]
+    public async Task TheHostsLoopbackIsUnreachable()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var run = await RunAsync(executor, Shell(
+            $"nc -w 3 127.0.0.1 {port} </dev/null; echo \"nc=$?\"; wget -q -T 3 -O- http://127.0.0.1:{port}/; echo \"wget=$?\""),
+            deadline.Token);
+
+        Assert.Contains(run.Stdout, l => l.StartsWith("nc=", StringComparison.Ordinal) && l != "nc=0");
+        Assert.Contains(run.Stdout, l => l.StartsWith("wget=", StringComparison.Ordinal) && l != "wget=0");
+        Assert.False(listener.Pending(), "the container reached a listener on the host's loopback");
+    }
+
+    [DockerFact]
+    public async Task AFileLargerThanTheWritableSpaceFails()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor(o => o.Docker.TmpfsBytes = 1024 * 1024);
+
+        var run = await RunAsync(executor, Shell("head -c 2097152 /dev/zero > /tmp/big; echo \"rc=$?\"; wc -c < /tmp/big"), deadline.Token);
+
+        Assert.Contains(run.Stdout, l => l.StartsWith("rc=", StringComparison.Ordinal) && l != "rc=0");
+        Assert.True(long.Parse(run.Stdout.Last().Trim(), System.Globalization.CultureInfo.InvariantCulture) <= 1024 * 1024, run.ToString());
+        Assert.Contains(run.Stderr, l => l.StartsWith("head: ", StringComparison.Ordinal)); // busybox says "I/O error" for ENOSPC
+    }
+
+    [DockerFact]
+    public async Task ASetsidChildDoesNotOutliveTheRun()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor();
+        var marker = "ohmarker-" + Guid.NewGuid().ToString("N");
+
+        // The child leaves the session and the process group; the run waits until it is up, then ends.
+        var spec = Shell($"busybox setsid sh -c 'echo up > /tmp/up; sleep 3000; true' {marker} & while [ ! -e /tmp/up ]; do sleep 0.05; done; echo started");
+        var run = await RunAsync(executor, spec, deadline.Token);
+
+        Assert.Equal(["started"], run.Stdout);
+        Assert.Equal(RunOutcome.Succeeded, run.Result.Outcome);
+        Assert.Empty(await ProcessScan.WaitUntilGoneAsync(marker, deadline.Token));
         await DockerExecutorTests.AssertGoneAsync(spec.RunId, deadline.Token);
     }
 

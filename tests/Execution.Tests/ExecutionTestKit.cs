@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrleansHub.Execution.Docker;
 using OrleansHub.Execution.Local;
+using OrleansHub.Execution.Sandbox;
 using OrleansHub.TestSupport.Docker;
 
 namespace OrleansHub.Execution.Tests;
@@ -44,6 +45,13 @@ internal static class ExecutionTestKit
             o.Local.WorkRoot = workRoot;
             configure?.Invoke(o);
         })), NullLogger<LocalProcessExecutor>.Instance, TimeProvider.System);
+
+    public static BubblewrapExecutor SandboxExecutor(string workRoot, Action<ExecutionOptions>? configure = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(Options(o =>
+        {
+            o.Sandbox.WorkRoot = workRoot;
+            configure?.Invoke(o);
+        })), NullLogger<BubblewrapExecutor>.Instance, TimeProvider.System);
 
     public static string NewRunId() => "test-" + Guid.NewGuid().ToString("N")[..16];
 

@@ -33,7 +33,7 @@ internal sealed class SiloHost : IAsyncDisposable
     /// <summary>The settings the harness gives its silo (also what a target started by hand needs).</summary>
     public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        ["Execution__Mode"] = "local",
+        ["Execution__Mode"] = "UnsafeLocal", // scheduling, not the sandbox (tests/Execution.Tests covers that)
         // No log line per request: at thousands of requests a second the console would cost more than the work.
         ["Logging__MinimumLevel"] = "Warning",
         ["RateLimits__Anonymous__PermitLimit"] = "1000000",

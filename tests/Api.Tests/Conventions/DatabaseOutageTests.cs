@@ -23,7 +23,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         _factory = new ApiFactory(await _postgres.CreateDatabaseAsync("hub_outage"), new Dictionary<string, string?>
         {
             ["Auth:Passwords:Iterations"] = "1000",
-            ["Execution:Mode"] = "local",
+            ["Execution:Mode"] = "UnsafeLocal", // scheduling, not the sandbox, is under test here
         });
         _factory.StartServer();
     }

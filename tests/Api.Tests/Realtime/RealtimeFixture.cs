@@ -25,7 +25,7 @@ public class RealtimeFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Auth:Passwords:Iterations"] = "1000",
-            ["Execution:Mode"] = "local",
+            ["Execution:Mode"] = "UnsafeLocal", // scheduling, not the sandbox (tests/Execution.Tests covers that)
             ["Cors:AllowedOrigins:0"] = AllowedOrigin,
             // Access lost without an event must not be caught by the periodic re-check in the middle of a test
             // that shows the event does it.

@@ -18,7 +18,7 @@ public sealed class DomainApiFixture : IAsyncLifetime
         Factory = new ApiFactory(await PostgresServer.CreateDatabaseAsync(), new Dictionary<string, string?>
         {
             ["Auth:Passwords:Iterations"] = "1000",
-            ["Execution:Mode"] = "local",
+            ["Execution:Mode"] = "UnsafeLocal", // scheduling, not the sandbox (tests/Execution.Tests covers that)
             ["Tasks:MaxRunningPerWorkspace"] = "1",
         });
         Factory.StartServer();

@@ -11,7 +11,7 @@ public sealed class InterruptedTaskTests
 {
     private static readonly Dictionary<string, string?> FastWatchdog = new()
     {
-        ["Execution:Mode"] = "local",
+        ["Execution:Mode"] = "UnsafeLocal", // scheduling, not the sandbox (tests/Execution.Tests covers that)
         ["Reminders:MinimumReminderPeriod"] = "00:00:00.100",
         ["Tasks:WatchdogPeriod"] = "00:00:00.200",
     };

@@ -20,7 +20,7 @@ public sealed class TaskLifecycleTests(TaskLifecycleTests.LocalTaskSilo shared) 
 
     public sealed class LocalTaskSilo() : DomainSiloFixture(new Dictionary<string, string?>
     {
-        ["Execution:Mode"] = "local",
+        ["Execution:Mode"] = "UnsafeLocal", // scheduling, not the sandbox (tests/Execution.Tests covers that)
         ["Tasks:MaxRunningPerWorkspace"] = "1",
         ["Tasks:MaxActivePerUser"] = "3",
     });

@@ -12,7 +12,7 @@ public sealed class WorkspaceQueueTests
 {
     private static readonly Dictionary<string, string?> Settings = new()
     {
-        ["Execution:Mode"] = "local",
+        ["Execution:Mode"] = "UnsafeLocal", // scheduling, not the sandbox (tests/Execution.Tests covers that)
         ["Tasks:MaxRunningPerWorkspace"] = "1",
         ["Tasks:MaxActivePerUser"] = "10",
     };

@@ -24,7 +24,7 @@ public sealed class TaskQueueRecoveryTests
 
     private static readonly Dictionary<string, string?> Settings = new()
     {
-        ["Execution__Mode"] = "local",
+        ["Execution__Mode"] = "UnsafeLocal", // scheduling, not the sandbox (tests/Execution.Tests covers that)
         ["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         ["Tasks__MaxRunningPerWorkspace"] = "2",
         ["Tasks__MaxActivePerUser"] = "12",

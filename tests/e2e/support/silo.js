@@ -59,7 +59,7 @@ export async function startSilo({ readyTimeoutMs = 120_000 } = {}) {
       Auth__SigningKey: randomBytes(32).toString('base64'), // Production wants one from configuration
       Urls: url,
       Silo__DataDirectory: dataDirectory,
-      Execution__Mode: 'local',
+      Execution__Mode: 'UnsafeLocal', // the dashboard, not the sandbox (tests/Execution.Tests covers that)
       RateLimits__Anonymous__PermitLimit: '1000000',
       RateLimits__PerCaller__PermitLimit: '1000000',
       RateLimits__Auth__PermitLimit: '1000000',
