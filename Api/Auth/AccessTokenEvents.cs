@@ -10,7 +10,7 @@ namespace OrleansHub.Api.Auth;
 /// (logout is effective at once) and the user grain (a role change is too) for the caller's current state;
 /// both are local calls answered from the activations.
 /// </summary>
-internal sealed class AccessTokenEvents(IGrainFactory grains, ILogger<AccessTokenEvents> logger) : JwtBearerEvents
+internal sealed class AccessTokenEvents(ILogger<AccessTokenEvents> logger) : JwtBearerEvents
 {
     public override Task MessageReceived(MessageReceivedContext context)
     {
@@ -33,6 +33,9 @@ internal sealed class AccessTokenEvents(IGrainFactory grains, ILogger<AccessToke
             Fail(context, "invalid access token");
             return;
         }
+        // Resolved here, not injected: JwtBearer creates its events for every request, anonymous ones included,
+        // and a host that serves only health checks has no grains.
+        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
         var session = grains.GetGrain<ISessionGrain>(sessionId).GetAsync();
         var user = grains.GetGrain<IUserGrain>(userId).GetAsync();
         await Task.WhenAll(session, user);

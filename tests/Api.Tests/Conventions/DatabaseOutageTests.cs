@@ -57,7 +57,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await AssertUnavailableAsync(await client.GetAsync($"/api/v1/workspaces/{Guid.NewGuid()}"));
         await AssertUnavailableAsync(await client.PostJsonAsync("/api/v1/workspaces", new { name = "During" }));
         await AssertUnavailableAsync(await client.GetAsync($"/api/v1/tasks/{Guid.NewGuid():N}"));
-        await (await client.GetAsync("/health/ready")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        // Readiness reuses a check for up to DatabaseReadiness.CacheFor (1 s), so the 200 from before the stop may
+        // still be served; within a few periods it must turn 503 with the problem.
+        await NotReadyWithinAsync(client);
 
         await _postgres.StartAgainAsync();
 
@@ -74,6 +76,22 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         {
             await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
             Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a 503 must say when to retry (Retry-After)");
+        }
+    }
+
+    private static async Task NotReadyWithinAsync(HttpClient client)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+                return;
+            }
+            Assert.False(deadline.IsCancellationRequested, "/health/ready still 200 while the database is down");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
     }
 
