@@ -12,7 +12,7 @@ namespace OrleansHub.Execution.Docker;
 
 /// <summary>
 /// The few Docker Engine API endpoints the executor needs, over the engine's unix socket
-/// (Docker.DotNet cannot be restored here). Everything the engine sends is untrusted: bodies are
+/// (written when Docker.DotNet was not served here; it is now, and replacing this with it is open work, issue 21). Everything the engine sends is untrusted: bodies are
 /// read up to <see cref="DockerExecutionOptions.MaxResponseBytes"/>, JSON is parsed field by field
 /// with type checks, ids are checked before they go into a path, and every failure, including an
 /// unreachable engine, surfaces as a <see cref="DockerEngineException"/> with a readable message.
