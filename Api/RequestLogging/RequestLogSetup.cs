@@ -44,8 +44,17 @@ internal static class RequestLogSetup
             options.Logger = logger;
             options.MessageTemplate = Template;
             options.EnrichDiagnosticContext = Enrich;
+            options.GetLevel = Level;
         });
     }
+
+    // A 503 is an answer the service means (draining, the database away, a silo failing over): a warning. Other
+    // 5xx, and an exception after the response started, are errors.
+    private static Serilog.Events.LogEventLevel Level(HttpContext context, double elapsedMs, Exception? exception) =>
+        exception is not null ? Serilog.Events.LogEventLevel.Error
+        : context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable ? Serilog.Events.LogEventLevel.Warning
+        : context.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
+        : Serilog.Events.LogEventLevel.Information;
 
     private static void Enrich(IDiagnosticContext log, HttpContext context)
     {

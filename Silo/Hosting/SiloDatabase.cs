@@ -41,6 +41,7 @@ internal static class SiloDatabase
             .BindConfiguration(SiloOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddHostedService<ShutdownDrain>();
         return services;
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OrleansHub.Silo.Hosting;
 
-/// <summary>Silo settings, bound from the "Silo" configuration section. Used only for the embedded PostgreSQL.</summary>
+/// <summary>Silo settings, bound from the "Silo" configuration section: the embedded PostgreSQL and the shutdown drain.</summary>
 public sealed class SiloOptions
 {
     public const string Section = "Silo";
@@ -19,4 +19,12 @@ public sealed class SiloOptions
     /// /usr/lib/postgresql/*/bin (highest version).
     /// </summary>
     public string? PostgresBinDirectory { get; set; }
+
+    /// <summary>
+    /// How long a stopping silo keeps serving after <c>/health/ready</c> turned 503, so that load balancers notice
+    /// before it stops taking requests (docs/operations.md "Rolling restarts"). Default 0 (a lone silo stops at
+    /// once); set it to a little more than the load balancer's probe interval times its failure threshold.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 }

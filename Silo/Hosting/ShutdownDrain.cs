@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansHub.Silo.Hosting;
+
+/// <summary>
+/// Holds a stopping silo in the draining state for <see cref="SiloOptions.DrainDelay"/>. The host signals
+/// ApplicationStopping (readiness answers 503 from then on) before it calls the hosted services' StoppingAsync,
+/// and stops Kestrel and Orleans only after every StoppingAsync returned: so for the delay, requests are still
+/// served while load balancers take the node out. Cut short when the host's shutdown timeout runs out.
+/// </summary>
+internal sealed partial class ShutdownDrain(IOptions<SiloOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
+{
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var delay = options.Value.DrainDelay;
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+        Draining(logger, delay.TotalSeconds);
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The shutdown timeout ended the drain early; stopping goes on.
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(1, LogLevel.Information, "Draining: not ready, still serving for {Seconds:0.#} s so load balancers take this node out")]
+    private static partial void Draining(ILogger logger, double seconds);
+}
