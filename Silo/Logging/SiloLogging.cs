@@ -29,7 +29,8 @@ internal static class SiloLogging
             .Filter.ByExcluding(IsOrleansCopyOfAStartFailure)
             .Filter.ByExcluding(IsStreamPollCanceledAtShutdown)
             .Filter.ByExcluding(IsWatchdogStallBeforeStart)
-            .Filter.ByExcluding(IsRefusedHubCall);
+            .Filter.ByExcluding(IsRefusedHubCall)
+            .Filter.ByExcluding(IsJwtBearerCopyOfARethrownFailure);
         return (IsJson(configuration)
                 ? logger.WriteTo.Console(new CompactJsonFormatter())
                 : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture))
@@ -79,6 +80,13 @@ internal static class SiloLogging
         && SourceOf(logEvent) == "Orleans.Runtime.Watchdog"
         && logEvent.Properties.Values.Any(value =>
             value is ScalarValue { Value: TimeSpan stall } && stall > DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime);
+
+    // JwtBearer logs an unexpected exception in token validation (a grain call failing while a silo fails over, the
+    // database away) as an error with its stack trace, then rethrows it: our exception handler answers it (503) and
+    // logs it once.
+    private static bool IsJwtBearerCopyOfARethrownFailure(LogEvent logEvent) =>
+        logEvent is { Level: >= LogEventLevel.Error, Exception: not null }
+        && SourceOf(logEvent) == "Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler";
 
     private static string? SourceOf(LogEvent logEvent) =>
         logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: string name } ? name : null;
