@@ -142,7 +142,7 @@ public abstract partial class ProcessExecutor : ITaskExecutor, IAsyncDisposable
             PrepareWorkDirectory(workDirectory);
             try
             {
-                process = Process.Start(StartInfo(run, workDirectory)) ?? throw new Win32Exception("no process was started");
+                process = ProcessLauncher.Start(StartInfo(run, workDirectory));
             }
             catch (Win32Exception ex)
             {

@@ -46,7 +46,7 @@ public sealed partial class BubblewrapExecutor(IOptions<ExecutionOptions> option
         {
             PrepareWorkDirectory(folder);
             var startInfo = BubblewrapCommand.Build(Redirected("setsid", folder), Sandbox, Environment.IsPrivilegedProcess, folder, ["true"], []);
-            using var process = Process.Start(startInfo)!;
+            using var process = ProcessLauncher.Start(startInfo);
             process.StandardInput.Close();
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
