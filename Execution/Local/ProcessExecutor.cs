@@ -142,7 +142,7 @@ public abstract partial class ProcessExecutor : ITaskExecutor, IAsyncDisposable
             PrepareWorkDirectory(workDirectory);
             try
             {
-                process = ProcessLauncher.Start(StartInfo(run, workDirectory));
+                process = await ProcessLauncher.StartAsync(StartInfo(run, workDirectory));
             }
             catch (Win32Exception ex)
             {

@@ -19,12 +19,12 @@ internal static class ProcessLauncher
         thread.Start();
     }
 
-    /// <summary>Starts the process on the launcher thread; throws what <see cref="Process.Start(ProcessStartInfo)"/> throws.</summary>
-    public static Process Start(ProcessStartInfo startInfo)
+    /// <summary>Starts the process on the launcher thread; fails with what <see cref="Process.Start(ProcessStartInfo)"/> throws.</summary>
+    public static Task<Process> StartAsync(ProcessStartInfo startInfo)
     {
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         Requests.Add((startInfo, started));
-        return started.Task.GetAwaiter().GetResult();
+        return started.Task;
     }
 
     private static void Serve()

@@ -46,7 +46,7 @@ public sealed partial class BubblewrapExecutor(IOptions<ExecutionOptions> option
         {
             PrepareWorkDirectory(folder);
             var startInfo = BubblewrapCommand.Build(Redirected("setsid", folder), Sandbox, Environment.IsPrivilegedProcess, folder, ["true"], []);
-            using var process = ProcessLauncher.Start(startInfo);
+            using var process = await ProcessLauncher.StartAsync(startInfo);
             process.StandardInput.Close();
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
