@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Docker.DotNet.Models;
 
 namespace OrleansHub.Execution.Docker;
 
 /// <summary>
-/// The body of <c>POST /containers/create</c> for a run: the command as an exact argv and the
+/// The Docker.DotNet parameters of <c>POST /containers/create</c> for a run: the command as an exact argv and the
 /// sandbox every run gets. Why each setting is there: docs/execution.md ("Hardening").
 /// </summary>
 internal static class DockerContainerSpec
@@ -23,64 +23,62 @@ internal static class DockerContainerSpec
 
     public static string ContainerName(string runId) => "orleanshub-run-" + runId;
 
-    public static JsonObject Build(ResolvedRun run, string image, DockerExecutionOptions options, DateTimeOffset deadline)
+    public static CreateContainerParameters Build(ResolvedRun run, string image, DockerExecutionOptions options, DateTimeOffset deadline)
     {
         var command = run.Spec.Command;
-
-        // The entrypoint is replaced by the program itself so that an image's ENTRYPOINT cannot
-        // wrap (or shell-interpret) the argv.
-        var entrypoint = new JsonArray(command[0]);
-        var arguments = new JsonArray(command.Skip(1).Select(a => (JsonNode?)JsonValue.Create(a)).ToArray());
-        var environment = new JsonArray(run.Spec.Environment
-            .OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => (JsonNode?)JsonValue.Create(e.Key + "=" + e.Value))
-            .ToArray());
-
         var tmpfs = string.Create(CultureInfo.InvariantCulture, $"rw,noexec,nosuid,nodev,size={options.TmpfsBytes},mode=1777");
-        return new JsonObject
+
+        // Docker.DotNet leaves false and zero out of the body, so Privileged, AutoRemove,
+        // AttachStdin, OpenStdin, StdinOnce and Tty are not sent: the engine's default for each is
+        // false, which is what a run needs
+        // (DockerSandboxTests.TheEngineCreatesTheContainerWithEveryHardeningSetting inspects it).
+        return new CreateContainerParameters
         {
-            ["Image"] = image,
-            ["Entrypoint"] = entrypoint,
-            ["Cmd"] = arguments,
-            ["Env"] = environment,
-            ["User"] = options.User,
-            ["WorkingDir"] = "/tmp",
-            ["Hostname"] = "sandbox",
-            ["AttachStdin"] = false,
-            ["AttachStdout"] = true,
-            ["AttachStderr"] = true,
-            ["OpenStdin"] = false,
-            ["StdinOnce"] = false,
-            ["Tty"] = false,
-            ["NetworkDisabled"] = true,
-            ["Labels"] = new JsonObject
+            Name = ContainerName(run.RunId),
+            Image = image,
+
+            // The entrypoint is replaced by the program itself so that an image's ENTRYPOINT cannot
+            // wrap (or shell-interpret) the argv.
+            Entrypoint = [command[0]],
+            Cmd = [.. command.Skip(1)],
+            Env = [.. run.Spec.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + e.Value)],
+            User = options.User,
+            WorkingDir = "/tmp",
+            Hostname = "sandbox",
+            AttachStdout = true,
+            AttachStderr = true,
+            NetworkDisabled = true,
+            Labels = new Dictionary<string, string>
             {
                 [RunLabel] = run.RunId,
                 [DeadlineLabel] = deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
                 [TimeoutLabel] = ((long)run.Timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
                 [OutputCapLabel] = run.OutputCapBytes.ToString(CultureInfo.InvariantCulture),
             },
-            ["HostConfig"] = new JsonObject
+            HostConfig = new HostConfig
             {
-                ["NetworkMode"] = "none",
-                ["Privileged"] = false,
-                ["CapDrop"] = new JsonArray("ALL"),
-                ["SecurityOpt"] = new JsonArray("no-new-privileges"),
-                ["ReadonlyRootfs"] = true,
-                ["Tmpfs"] = new JsonObject { ["/tmp"] = tmpfs },
-                ["ShmSize"] = Math.Min(options.TmpfsBytes, 64L * 1024 * 1024),
-                ["IpcMode"] = "private",
-                ["PidsLimit"] = options.PidsLimit,
-                ["Memory"] = options.MemoryBytes,
-                ["MemorySwap"] = options.MemoryBytes,
-                ["NanoCpus"] = options.NanoCpus,
-                ["Ulimits"] = new JsonArray(
-                    new JsonObject { ["Name"] = "nofile", ["Soft"] = options.OpenFilesLimit, ["Hard"] = options.OpenFilesLimit },
-                    new JsonObject { ["Name"] = "core", ["Soft"] = 0, ["Hard"] = 0 }),
-                ["AutoRemove"] = false,
-                ["RestartPolicy"] = new JsonObject { ["Name"] = "no" },
+                NetworkMode = "none",
+                Privileged = false,
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                ReadonlyRootfs = true,
+                Tmpfs = new Dictionary<string, string> { ["/tmp"] = tmpfs },
+                ShmSize = Math.Min(options.TmpfsBytes, 64L * 1024 * 1024),
+                IpcMode = "private",
+                PidsLimit = options.PidsLimit,
+                Memory = options.MemoryBytes,
+                MemorySwap = options.MemoryBytes,
+                NanoCPUs = options.NanoCpus,
+                Ulimits =
+                [
+                    new Ulimit { Name = "nofile", Soft = options.OpenFilesLimit, Hard = options.OpenFilesLimit },
+                    new Ulimit { Name = "core", Soft = 0, Hard = 0 },
+                ],
+                AutoRemove = false,
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
+
                 // Output is read from the attach stream; a log driver would copy untrusted output to disk.
-                ["LogConfig"] = new JsonObject { ["Type"] = "none", ["Config"] = new JsonObject() },
+                LogConfig = new LogConfig { Type = "none", Config = new Dictionary<string, string>() },
             },
         };
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansHub.Execution.Output;
@@ -8,16 +9,17 @@ namespace OrleansHub.Execution.Docker;
 
 /// <summary>
 /// Runs each command in its own hardened container (see <see cref="DockerContainerSpec"/>) on the
-/// engine at <c>Execution:Docker:Socket</c>: create, attach, start, wait; SIGKILL on cancel or
-/// timeout; always removed afterwards. Containers carry the run id as a label, so a restarted silo
-/// can find, re-attach to or reap runs of a silo that died.
+/// engine at <c>Execution:Docker:Socket</c>, through Docker.DotNet (<see cref="DockerEngine"/>):
+/// create, attach, start, wait; SIGKILL on cancel or timeout; always removed afterwards.
+/// Containers carry the run id as a label, so a restarted silo can find, re-attach to or reap runs
+/// of a silo that died.
 /// </summary>
 public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
 {
     private readonly ExecutionOptions _options;
     private readonly ILogger<DockerTaskExecutor> _logger;
     private readonly TimeProvider _clock;
-    private readonly DockerEngineClient _client;
+    private readonly DockerEngine _engine;
     private readonly ActiveRuns _runs = new();
 
     public DockerTaskExecutor(IOptions<ExecutionOptions> options, ILogger<DockerTaskExecutor> logger, TimeProvider clock)
@@ -25,7 +27,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         _options = options.Value;
         _logger = logger;
         _clock = clock;
-        _client = new DockerEngineClient(_options.Docker);
+        _engine = new DockerEngine(_options.Docker);
     }
 
     public string Name => "docker";
@@ -38,7 +40,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
     {
         try
         {
-            await _client.PingAsync(cancellationToken).ConfigureAwait(false);
+            await _engine.PingAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DockerEngineException ex)
         {
@@ -64,7 +66,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
 
         return await AskEngineAsync(async () =>
         {
-            var containers = await _client.ListContainersAsync(DockerContainerSpec.RunLabel, runId, cancellationToken).ConfigureAwait(false);
+            var containers = await _engine.ListContainersAsync(DockerContainerSpec.RunLabel, runId, cancellationToken).ConfigureAwait(false);
             return await ProbeAsync(runId, containers, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
@@ -80,14 +82,14 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
 
         var details = await AskEngineAsync(async () =>
         {
-            var containers = await _client.ListContainersAsync(DockerContainerSpec.RunLabel, runId, cancellationToken).ConfigureAwait(false);
+            var containers = await _engine.ListContainersAsync(DockerContainerSpec.RunLabel, runId, cancellationToken).ConfigureAwait(false);
             var chosen = containers.FirstOrDefault(c => c.State == "running") ?? containers.FirstOrDefault();
             foreach (var extra in containers.Where(c => c != chosen))
             {
                 await RemoveAsync(runId, extra.Id).ConfigureAwait(false);
             }
 
-            return chosen is null ? null : await _client.InspectContainerAsync(chosen.Id, cancellationToken).ConfigureAwait(false);
+            return chosen is null ? null : await _engine.InspectContainerAsync(chosen.Id, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         if (details is null)
@@ -126,11 +128,11 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
 
         return await AskEngineAsync(async () =>
         {
-            var containers = await _client.ListContainersAsync(DockerContainerSpec.RunLabel, runId, cancellationToken).ConfigureAwait(false);
+            var containers = await _engine.ListContainersAsync(DockerContainerSpec.RunLabel, runId, cancellationToken).ConfigureAwait(false);
             var probe = await ProbeAsync(runId, containers, cancellationToken).ConfigureAwait(false);
             foreach (var container in containers)
             {
-                await _client.RemoveContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
+                await _engine.RemoveContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
                 LogReaped(runId, Short(container.Id));
             }
 
@@ -141,7 +143,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _runs.StopAllAsync(StopReason.Shutdown).ConfigureAwait(false);
-        _client.Dispose();
+        _engine.Dispose();
     }
 
     private RunHandle NewHandle(string runId, long capBytes) =>
@@ -152,21 +154,19 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         var image = run.Spec.Image ?? _options.Docker.DefaultImage;
         var deadline = _clock.GetUtcNow() + run.Timeout;
         string? containerId = null;
-        EngineStream? attach = null;
-        EngineStream? wait = null;
+        MultiplexedStream? attach = null;
         try
         {
             using (var starting = CancellationTokenSource.CreateLinkedTokenSource(startToken, handle.StopToken))
             {
                 containerId = await CreateAsync(run, image, deadline, starting.Token).ConfigureAwait(false);
-                attach = await _client.AttachAsync(containerId, starting.Token).ConfigureAwait(false);
-                wait = await _client.BeginWaitAsync(containerId, "next-exit", starting.Token).ConfigureAwait(false);
-                await _client.StartContainerAsync(containerId, starting.Token).ConfigureAwait(false);
+                attach = await _engine.AttachAsync(containerId, starting.Token).ConfigureAwait(false);
+                await _engine.StartContainerAsync(containerId, starting.Token).ConfigureAwait(false);
             }
 
             handle.MarkStarted(_clock.GetUtcNow());
             LogStarted(run.RunId, Short(containerId), image);
-            return await FollowAsync(handle, containerId, attach, wait, deadline, run.Timeout).ConfigureAwait(false);
+            return await FollowAsync(handle, containerId, attach, deadline, run.Timeout).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (handle.StartedAt is null && (startToken.IsCancellationRequested || handle.StopToken.IsCancellationRequested))
         {
@@ -182,14 +182,13 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         }
         finally
         {
-            await FinishAsync(handle, containerId, attach, wait).ConfigureAwait(false);
+            await FinishAsync(handle, containerId, attach).ConfigureAwait(false);
         }
     }
 
     private async Task<RunResult> ReattachedAsync(RunHandle handle, ContainerDetails details, DateTimeOffset deadline, TimeSpan timeout)
     {
-        EngineStream? attach = null;
-        EngineStream? wait = null;
+        MultiplexedStream? attach = null;
         try
         {
             if (!details.Running)
@@ -199,13 +198,12 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
                 return RunResults.FromExit(handle, details.ExitCode, timeout, _clock.GetUtcNow(), OomMessage(details));
             }
 
-            attach = await _client.AttachAsync(details.Id, handle.AbandonToken).ConfigureAwait(false);
-            wait = await _client.BeginWaitAsync(details.Id, "not-running", handle.AbandonToken).ConfigureAwait(false);
+            attach = await _engine.AttachAsync(details.Id, handle.AbandonToken).ConfigureAwait(false);
             // Only now: output from here on is not missed.
             handle.MarkStarted(details.StartedAt ?? _clock.GetUtcNow());
             LogReattached(handle.RunId, Short(details.Id));
             await handle.Collector.NoticeAsync("re-attached after a restart; output written while detached was lost", handle.AbandonToken).ConfigureAwait(false);
-            return await FollowAsync(handle, details.Id, attach, wait, deadline, timeout).ConfigureAwait(false);
+            return await FollowAsync(handle, details.Id, attach, deadline, timeout).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (handle.AbandonToken.IsCancellationRequested)
         {
@@ -218,7 +216,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         }
         finally
         {
-            await FinishAsync(handle, details.Id, attach, wait).ConfigureAwait(false);
+            await FinishAsync(handle, details.Id, attach).ConfigureAwait(false);
         }
     }
 
@@ -227,7 +225,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         var body = DockerContainerSpec.Build(run, image, _options.Docker, deadline);
         try
         {
-            return await _client.CreateContainerAsync(DockerContainerSpec.ContainerName(run.RunId), body, cancellationToken).ConfigureAwait(false);
+            return await _engine.CreateContainerAsync(body, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerEngineException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -242,17 +240,9 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
         }
     }
 
-    private async Task FinishAsync(RunHandle handle, string? containerId, EngineStream? attach, EngineStream? wait)
+    private async Task FinishAsync(RunHandle handle, string? containerId, MultiplexedStream? attach)
     {
-        if (wait is not null)
-        {
-            await wait.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (attach is not null)
-        {
-            await attach.DisposeAsync().ConfigureAwait(false);
-        }
+        attach?.Dispose();
 
         if (containerId is not null)
         {
@@ -267,7 +257,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
     {
         try
         {
-            await _client.RemoveContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false);
+            await _engine.RemoveContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false);
         }
         catch (DockerEngineException ex)
         {
@@ -287,7 +277,7 @@ public sealed partial class DockerTaskExecutor : ITaskExecutor, IAsyncDisposable
             return new RunProbe(runId, RunState.Running, null);
         }
 
-        var details = await _client.InspectContainerAsync(containers[0].Id, cancellationToken).ConfigureAwait(false);
+        var details = await _engine.InspectContainerAsync(containers[0].Id, cancellationToken).ConfigureAwait(false);
         return details is null ? RunProbe.Gone(runId) : new RunProbe(runId, details.Running ? RunState.Running : RunState.Exited, details.Running ? null : details.ExitCode);
     }
 

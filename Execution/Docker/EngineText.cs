@@ -31,11 +31,16 @@ internal static class EngineText
     }
 
     /// <summary>The <c>message</c> of an engine error body, or the body itself when it is not that JSON.</summary>
-    public static string ErrorMessage(ReadOnlySpan<byte> body)
+    public static string ErrorMessage(string? body)
     {
+        if (string.IsNullOrEmpty(body))
+        {
+            return Sanitize(body);
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
             if (document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("message", out var message)
                 && message.ValueKind == JsonValueKind.String)
@@ -48,6 +53,6 @@ internal static class EngineText
             // Not JSON: fall back to the raw text.
         }
 
-        return Sanitize(Encoding.UTF8.GetString(body[..Math.Min(body.Length, MaxMessageChars * 4)]));
+        return Sanitize(body[..Math.Min(body.Length, MaxMessageChars * 4)]);
     }
 }

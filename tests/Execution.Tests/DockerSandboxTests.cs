@@ -29,6 +29,56 @@ public sealed class DockerSandboxTests
         Assert.Contains(lines, l => l.Replace('\t', ' ') == "NoNewPrivs: 1");
     }
 
+    /// <summary>
+    /// What the engine made of the create request (Docker.DotNet leaves false and zero out of the
+    /// body, so this checks the engine's defaults as well as what is sent).
+    /// </summary>
+    [DockerFact]
+    public async Task TheEngineCreatesTheContainerWithEveryHardeningSetting()
+    {
+        using var deadline = Deadline();
+        await using var executor = DockerExecutor();
+        var spec = Shell("echo ready; sleep 60");
+        await using var handle = await executor.StartAsync(spec, deadline.Token);
+        await ReadUntilAsync(handle, l => l.Text == "ready", deadline.Token);
+
+        var id = Assert.Single(await DockerCli.ContainersOfRunAsync(DockerDaemon.SocketPath, spec.RunId, deadline.Token));
+        var (code, output, error) = await DockerCli.RunAsync(DockerDaemon.SocketPath, deadline.Token, "inspect", id);
+        Assert.True(code == 0, "docker inspect failed: " + error);
+        using var inspected = System.Text.Json.JsonDocument.Parse(output);
+        var container = Assert.Single(inspected.RootElement.EnumerateArray());
+        var host = container.GetProperty("HostConfig");
+        var config = container.GetProperty("Config");
+
+        Assert.Equal("none", host.GetProperty("NetworkMode").GetString());
+        Assert.False(host.GetProperty("Privileged").GetBoolean());
+        Assert.False(host.GetProperty("AutoRemove").GetBoolean());
+        Assert.True(host.GetProperty("ReadonlyRootfs").GetBoolean());
+        Assert.Equal(["ALL"], host.GetProperty("CapDrop").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["no-new-privileges"], host.GetProperty("SecurityOpt").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("rw,noexec,nosuid,nodev,size=16777216,mode=1777", host.GetProperty("Tmpfs").GetProperty("/tmp").GetString());
+        Assert.Equal("private", host.GetProperty("IpcMode").GetString());
+        Assert.Equal(64, host.GetProperty("PidsLimit").GetInt64());
+        Assert.Equal(256L * 1024 * 1024, host.GetProperty("Memory").GetInt64());
+        Assert.Equal(256L * 1024 * 1024, host.GetProperty("MemorySwap").GetInt64());
+        Assert.Equal(1_000_000_000, host.GetProperty("NanoCpus").GetInt64());
+        Assert.Equal(
+            ["nofile 1024 1024", "core 0 0"],
+            host.GetProperty("Ulimits").EnumerateArray().Select(u => $"{u.GetProperty("Name").GetString()} {u.GetProperty("Soft").GetInt64()} {u.GetProperty("Hard").GetInt64()}"));
+        Assert.Equal("no", host.GetProperty("RestartPolicy").GetProperty("Name").GetString());
+        Assert.Equal("none", host.GetProperty("LogConfig").GetProperty("Type").GetString());
+        Assert.Equal("65534:65534", config.GetProperty("User").GetString());
+        Assert.True(config.GetProperty("NetworkDisabled").GetBoolean());
+        Assert.False(config.GetProperty("Tty").GetBoolean());
+        Assert.False(config.GetProperty("OpenStdin").GetBoolean());
+        Assert.False(config.GetProperty("AttachStdin").GetBoolean());
+        Assert.Equal(["sh"], config.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(spec.RunId, config.GetProperty("Labels").GetProperty("orleanshub.run").GetString());
+
+        Assert.True(await executor.CancelAsync(spec.RunId, deadline.Token));
+        Assert.Equal(RunOutcome.Cancelled, (await handle.Completion.WaitAsync(deadline.Token)).Outcome);
+    }
+
     [DockerFact]
     public async Task TheSandboxHasNoNetwork()
     {

@@ -97,7 +97,8 @@ public sealed class FakeDockerEngine : IAsyncDisposable
     {
         var head = new StringBuilder();
         var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        // Docker.DotNet ends its header lines with a bare \n (Go's server accepts that too).
+        while (!head.ToString().EndsWith("\n\r\n", StringComparison.Ordinal) && !head.ToString().EndsWith("\n\n", StringComparison.Ordinal))
         {
             if (await connection.ReadAsync(one, cancellationToken) == 0 || head.Length > 64 * 1024)
             {
@@ -107,7 +108,7 @@ public sealed class FakeDockerEngine : IAsyncDisposable
             head.Append((char)one[0]);
         }
 
-        var lines = head.ToString().Split("\r\n");
+        var lines = head.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         var start = lines[0].Split(' ');
         var length = lines.Skip(1)
             .Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
