@@ -1,16 +1,20 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
+using Prometheus;
 
 namespace OrleansHub.Api.Metrics;
 
 /// <summary>
-/// Listens to the <see cref="System.Diagnostics.Metrics"/> instruments worth exposing and keeps their
-/// running totals, for <c>GET /metrics</c> (written when prometheus-net was not served here; it is now, and replacing this with it is open work, issue 21). Only meters of this
-/// host (created by its <see cref="IMeterFactory"/>) and process-wide ones (<c>System.Runtime</c>) are
-/// taken, so two hosts in one process (tests) never count each other's requests.
+/// Feeds the <see cref="System.Diagnostics.Metrics"/> instruments worth exposing into this host's
+/// prometheus-net <see cref="CollectorRegistry"/>, under the names docs/operations.md documents.
+/// prometheus-net's <c>MeterAdapter</c> is not used: it names families <c>&lt;meter&gt;_&lt;instrument&gt;</c>,
+/// exposes counters as gauges, drops a series after five minutes without change, and listens to every
+/// meter of the process. Only meters of this host (created by its <see cref="IMeterFactory"/>) and
+/// process-wide ones (<c>System.Runtime</c>) are taken, so two hosts in one process (tests) never count
+/// each other's requests.
 /// </summary>
-internal sealed class MetricsCollector : IHostedService, IDisposable
+internal sealed partial class MetricsCollector : IHostedService, IDisposable
 {
     /// <summary>Meters exposed: HTTP server, Kestrel, rate limiting, SignalR connections, Orleans, GC and process, and ours.</summary>
     private static readonly string[] Meters =
@@ -26,22 +30,30 @@ internal sealed class MetricsCollector : IHostedService, IDisposable
     private const string OwnMeterPrefix = "OrleansHub.";
 
     private readonly IMeterFactory _meterFactory;
+    private readonly MetricFactory _prometheus;
+    private readonly ILogger<MetricsCollector> _log;
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<Instrument, InstrumentSeries> _series = new();
-    private readonly Lock _scrape = new();
+    private readonly ConcurrentDictionary<Instrument, InstrumentCollectors> _observable = new();
+    private readonly Lock _read = new();
+    private bool _disposed;
 
-    public MetricsCollector(IMeterFactory meterFactory)
+    public MetricsCollector(IMeterFactory meterFactory, CollectorRegistry registry, ILogger<MetricsCollector> log)
     {
         _meterFactory = meterFactory;
+        _log = log;
+        // Exemplars would tag a sample with whatever trace happened to be current when .NET recorded it.
+        _prometheus = Prometheus.Metrics.WithCustomRegistry(registry);
+        _prometheus.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _listener.InstrumentPublished = Publish;
-        _listener.MeasurementsCompleted = (instrument, _) => _series.TryRemove(instrument, out InstrumentSeries? _);
-        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => ((InstrumentSeries)state!).Record((double)value, tags));
+        _listener.MeasurementsCompleted = Complete;
+        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((InstrumentCollectors)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((InstrumentCollectors)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<short>(static (_, value, tags, state) => ((InstrumentCollectors)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<byte>(static (_, value, tags, state) => ((InstrumentCollectors)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((InstrumentCollectors)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<float>(static (_, value, tags, state) => ((InstrumentCollectors)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => ((InstrumentCollectors)state!).Record((double)value, tags));
+        registry.AddBeforeCollectCallback(ReadObservableInstruments);
     }
 
     /// <summary>Starts listening; measurements from before this are not counted.</summary>
@@ -53,21 +65,30 @@ internal sealed class MetricsCollector : IHostedService, IDisposable
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Reads the observable instruments now, then returns every series in exposition order.</summary>
-    public IReadOnlyList<InstrumentSeries> Collect()
+    public void Dispose()
     {
-        lock (_scrape)
+        lock (_read)
         {
-            foreach (var series in _series.Values.Where(series => series.Kind == SeriesKind.Observed))
-            {
-                series.Clear(); // an observable reports its whole state each time
-            }
-            _listener.RecordObservableInstruments();
-            return [.. _series.Values.OrderBy(series => series.Name, StringComparer.Ordinal)];
+            _disposed = true;
+            _listener.Dispose();
         }
     }
 
-    public void Dispose() => _listener.Dispose();
+    /// <summary>Before each scrape: observable instruments report now, and label sets they dropped go.</summary>
+    private void ReadObservableInstruments()
+    {
+        lock (_read)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            var observable = _observable.Values.ToList();
+            observable.ForEach(collectors => collectors.BeginRead());
+            _listener.RecordObservableInstruments();
+            observable.ForEach(collectors => collectors.EndRead());
+        }
+    }
 
     private void Publish(Instrument instrument, MeterListener listener)
     {
@@ -77,7 +98,33 @@ internal sealed class MetricsCollector : IHostedService, IDisposable
         {
             return;
         }
-        var series = _series.GetOrAdd(instrument, static instrument => new InstrumentSeries(instrument));
-        listener.EnableMeasurementEvents(instrument, series);
+        InstrumentCollectors collectors;
+        try
+        {
+            collectors = new InstrumentCollectors(instrument, _prometheus);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // Another instrument took the name with another type, or the advised buckets are not increasing.
+            NotExported(meter.Name, instrument.Name, e.Message);
+            return;
+        }
+        if (collectors.IsObservable)
+        {
+            _observable[instrument] = collectors;
+        }
+        listener.EnableMeasurementEvents(instrument, collectors);
     }
+
+    private void Complete(Instrument instrument, object? state)
+    {
+        lock (_read)
+        {
+            _observable.TryRemove(instrument, out _);
+            (state as InstrumentCollectors)?.Complete();
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Instrument {Meter}/{Instrument} is not exported on /metrics: {Reason}")]
+    private partial void NotExported(string meter, string instrument, string reason);
 }

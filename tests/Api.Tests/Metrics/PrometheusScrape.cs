@@ -23,6 +23,14 @@ public sealed partial class PrometheusScrape
     /// <summary>Family name to its TYPE (counter, gauge, histogram).</summary>
     public IReadOnlyDictionary<string, string> Types { get; }
 
+    /// <summary>GET /metrics on <paramref name="client"/>'s silo, which must answer 200, parsed.</summary>
+    public static async Task<PrometheusScrape> FetchAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return Parse(await response.Content.ReadAsStringAsync());
+    }
+
     public static PrometheusScrape Parse(string text)
     {
         var samples = new List<Sample>();
