@@ -6,11 +6,11 @@ using System.Text.Json;
 namespace OrleansHub.LoadTest;
 
 /// <summary>
-/// One hub connection speaking SignalR's JSON protocol over <see cref="ClientWebSocket"/>, lean enough for tens of
-/// thousands per process: one receive buffer, events read with <see cref="Utf8JsonReader"/> without building a DOM,
-/// and per followed stream the last seq, so every lost, repeated or reordered event is counted.
+/// The light client (<c>--client light</c>, the default): SignalR's JSON protocol over <see cref="ClientWebSocket"/>,
+/// lean enough for tens of thousands per process: one receive buffer, events read with <see cref="Utf8JsonReader"/>
+/// without building a DOM, and per followed stream the last seq, so every lost, repeated or reordered event is counted.
 /// </summary>
-internal sealed class HubLoadConnection
+internal sealed class HubLoadConnection(LoadStats stats, HttpClient http, HttpMessageInvoker sockets, params string[] streams) : IHubLoadConnection
 {
     private const byte RecordSeparator = 0x1e;
     private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
@@ -18,34 +18,21 @@ internal sealed class HubLoadConnection
     private static readonly byte[] EventTarget = "event"u8.ToArray();
 
     private readonly ClientWebSocket _socket = new();
-    private readonly LoadStats _stats;
-    private readonly string[] _streams;
-    private readonly byte[][] _streamBytes;
-    private readonly long[] _lastSeq;
+    private readonly StreamSeqs _seqs = new(stats, streams);
+    private readonly byte[][] _streamBytes = [.. streams.Select(Encoding.UTF8.GetBytes)];
     private readonly SemaphoreSlim _send = new(1, 1);
     private TaskCompletionSource<long?> _pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _buffer = new byte[4096];
     private int _invocationId;
 
-    public HubLoadConnection(LoadStats stats, params string[] streams)
-    {
-        _stats = stats;
-        _streams = streams;
-        _streamBytes = [.. streams.Select(Encoding.UTF8.GetBytes)];
-        _lastSeq = [.. streams.Select(_ => -1L)];
-    }
-
-    public IReadOnlyList<string> Streams => _streams;
-
     public bool Open { get; private set; }
 
-    public Task Receiving { get; private set; } = Task.CompletedTask;
+    private Task Receiving { get; set; } = Task.CompletedTask;
 
-    /// <summary>The last seq seen on each followed stream (-1: none yet).</summary>
-    public long LastSeq(int stream) => Interlocked.Read(ref _lastSeq[stream]);
+    public long LastSeq(int stream) => _seqs.Last(stream);
 
-    public async Task ConnectAsync(Uri server, string accessToken, HttpClient http, HttpMessageInvoker sockets, CancellationToken cancellationToken)
+    public async Task ConnectAsync(Uri server, string accessToken, CancellationToken cancellationToken)
     {
         using var negotiate = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/hubs/status/negotiate?negotiateVersion=1"));
         negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
@@ -67,20 +54,14 @@ internal sealed class HubLoadConnection
         await _handshake.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Subscribe(stream, null); returns the stream's last seq.</summary>
     public async Task<long> SubscribeAsync(int stream, CancellationToken cancellationToken)
     {
         _pending = new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var id = ++_invocationId;
-        var message = $"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"Subscribe\",\"arguments\":[{JsonSerializer.Serialize(_streams[stream])},null]}}\u001e";
+        var message = $"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"Subscribe\",\"arguments\":[{JsonSerializer.Serialize(streams[stream])},null]}}\u001e";
         await SendAsync(Encoding.UTF8.GetBytes(message), cancellationToken);
-        var lastSeq = await _pending.Task.WaitAsync(cancellationToken) ?? throw new InvalidOperationException($"Subscribe({_streams[stream]}) answered without last_seq.");
-        // Events may come before the answer; a first event past last_seq + 1 means some were lost.
-        var first = Interlocked.CompareExchange(ref _lastSeq[stream], lastSeq, -1L);
-        if (first != -1 && first > lastSeq + 1)
-        {
-            _stats.Lost(first - lastSeq - 1);
-        }
+        var lastSeq = await _pending.Task.WaitAsync(cancellationToken) ?? throw new InvalidOperationException($"Subscribe({streams[stream]}) answered without last_seq.");
+        _seqs.Subscribed(stream, lastSeq);
         return lastSeq;
     }
 
@@ -169,7 +150,7 @@ internal sealed class HubLoadConnection
             Open = false;
             _handshake.TrySetException(new InvalidOperationException(reason ?? "closed"));
             _pending.TrySetException(new InvalidOperationException(reason ?? "closed"));
-            _stats.Closed(reason ?? "closed");
+            stats.Closed(reason ?? "closed");
         }
     }
 
@@ -264,7 +245,7 @@ internal sealed class HubLoadConnection
                 }
                 return "handshake: " + error;
             case 1 when isEvent && stream >= 0:
-                Seen(stream, seq, timestamp, now);
+                _seqs.Seen(stream, seq, timestamp, now);
                 return null;
             case 3:
                 if (error is not null)
@@ -280,25 +261,6 @@ internal sealed class HubLoadConnection
                 return "close message" + (error is null ? "" : ": " + error);
             default:
                 return null;
-        }
-    }
-
-    private void Seen(int stream, long seq, DateTimeOffset timestamp, DateTimeOffset now)
-    {
-        _stats.Event((now - timestamp).Ticks / TimeSpan.TicksPerMicrosecond);
-        var last = Interlocked.Read(ref _lastSeq[stream]);
-        if (last == -1 || seq == last + 1)
-        {
-            Interlocked.Exchange(ref _lastSeq[stream], seq);
-        }
-        else if (seq <= last)
-        {
-            _stats.OutOfOrder();
-        }
-        else
-        {
-            _stats.Lost(seq - last - 1);
-            Interlocked.Exchange(ref _lastSeq[stream], seq);
         }
     }
 

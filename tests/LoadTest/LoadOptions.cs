@@ -33,6 +33,9 @@ internal sealed record LoadOptions
     /// <summary>How long to wait after the writers stop for the last events to arrive.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>light (our allocation-light JSON-protocol client) or official (Microsoft.AspNetCore.SignalR.Client).</summary>
+    public string Client { get; init; } = "light";
+
     /// <summary>Connections opened per second while ramping up.</summary>
     public int ConnectRate { get; init; } = 500;
 
@@ -58,6 +61,7 @@ internal sealed record LoadOptions
           --duration S         seconds measured (default 30, max 3000)
           --drain S            seconds to wait for the last events (default 10)
           --connect-rate N     connections opened per second (default 500)
+          --client C           light | official: our allocation-light client or Microsoft.AspNetCore.SignalR.Client (default light)
           --output PATH        JSON report (default loadtest-results.json)
           --silo-dll PATH      silo to start (default Silo/bin/Release/net10.0/OrleansHub.Silo.dll)
           --keep-silo-dir      keep the started silo's directory and log
@@ -92,6 +96,7 @@ internal sealed record LoadOptions
                 "--duration" => options with { Duration = Seconds(name, value, 1, 3_000) },
                 "--drain" => options with { Drain = Seconds(name, value, 1, 600) },
                 "--connect-rate" => options with { ConnectRate = Int(name, value, 1, 100_000) },
+                "--client" => options with { Client = value is "light" or "official" ? value : throw new ArgumentException("--client: light or official.") },
                 "--output" => options with { Output = value },
                 "--silo-dll" => options with { SiloDll = value },
                 _ => throw new ArgumentException($"Unknown option {name}."),

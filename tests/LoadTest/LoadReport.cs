@@ -46,6 +46,7 @@ internal sealed class LoadReport(
                 options.Writers,
                 options.Rate,
                 options.Scenario,
+                options.Client,
                 WarmupSeconds = options.Warmup.TotalSeconds,
                 DurationSeconds = options.Duration.TotalSeconds,
                 DrainSeconds = options.Drain.TotalSeconds,
@@ -117,7 +118,7 @@ internal sealed class LoadReport(
         var rest = stats.RestLatency.Summarize();
         var seconds = window.TotalSeconds;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"=== OrleansHub load run ({options.Scenario}) against {server} ===");
+        text.AppendLine(CultureInfo.InvariantCulture, $"=== OrleansHub load run ({options.Scenario}, {options.Client} client) against {server} ===");
         text.AppendLine(CultureInfo.InvariantCulture, $"load average before {loadBefore}, after {loadAfter}; {Environment.ProcessorCount} cores");
         text.AppendLine(CultureInfo.InvariantCulture, $"connections: {connectionsOpen}/{options.Connections} open, {connectFailures.Count} failed to open, {closedDuringRun.Values.Sum()} closed during the run");
         foreach (var (reason, count) in closedDuringRun)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
 
 namespace OrleansHub.LoadTest;
 
@@ -76,10 +77,10 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
             closedDuringRun, eventsInWindow, tailLost, checkedConnections, memory, cpuBefore, cpuAfter, gcInWindow);
     }
 
-    private async Task<(List<(HubLoadConnection Connection, int Group)> Open, List<string> Failures)> ConnectAllAsync(
+    private async Task<(List<(IHubLoadConnection Connection, int Group)> Open, List<string> Failures)> ConnectAllAsync(
         IReadOnlyList<LoadGroup> groups, HttpClient http, HttpMessageInvoker sockets, CancellationToken cancellationToken)
     {
-        var open = new List<(HubLoadConnection, int)>();
+        var open = new List<(IHubLoadConnection, int)>();
         var failures = new List<string>();
         using var inFlight = new SemaphoreSlim(256);
         var tasks = new List<Task>();
@@ -100,12 +101,14 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
 
         async Task ConnectOneAsync(int group)
         {
-            var connection = new HubLoadConnection(_stats, groups[group].WorkspaceStream, groups[group].StoreStream);
+            IHubLoadConnection connection = options.Client == "official"
+                ? new OfficialHubLoadConnection(_stats, groups[group].WorkspaceStream, groups[group].StoreStream)
+                : new HubLoadConnection(_stats, http, sockets, groups[group].WorkspaceStream, groups[group].StoreStream);
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(60));
-                await connection.ConnectAsync(server, groups[group].Owner.AccessToken, http, sockets, timeout.Token);
+                await connection.ConnectAsync(server, groups[group].Owner.AccessToken, timeout.Token);
                 await connection.SubscribeAsync(0, timeout.Token);
                 await connection.SubscribeAsync(1, timeout.Token);
                 lock (open)
@@ -198,7 +201,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
 
     // Asks each stream's last seq again and counts what each still-open connection never received.
     private static async Task<(long Lost, int Checked)> CheckTailsAsync(
-        List<(HubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
+        List<(IHubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
     {
         long lost = 0;
         var checkedConnections = 0;
@@ -212,7 +215,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
                 var probe = members.First().Connection;
                 final = [await probe.SubscribeAsync(0, timeout.Token), await probe.SubscribeAsync(1, timeout.Token)];
             }
-            catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException or HubException && !cancellationToken.IsCancellationRequested)
             {
                 Console.Error.WriteLine($"warning: could not read the last seqs of group {members.Key}: {exception.Message}");
                 continue;
@@ -231,7 +234,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
 
     // Each connection pings every 10 s, spread evenly over the interval as independent clients' keep-alives
     // are: sent all at once, 10,000 pings were a 200 ms stall every 10 s that no real load has.
-    private static async Task PingAsync(List<(HubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
+    private static async Task PingAsync(List<(IHubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
     {
         var interval = TimeSpan.FromSeconds(10);
         var slack = TimeSpan.FromMilliseconds(20);

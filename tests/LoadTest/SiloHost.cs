@@ -43,6 +43,9 @@ internal sealed class SiloHost : IAsyncDisposable
         // stay queued until it cancels them and no process is started per request.
         ["Tasks__MaxRunningPerWorkspace"] = "1",
         ["Tasks__MaxActivePerUser"] = "10000",
+        // The connections are spread over few users (10,000 over 50 in the delivery run): the per-user cap's
+        // default (20) would refuse most of them.
+        ["Realtime__MaxConnectionsPerUser"] = "10000",
     };
 
     public static async Task<SiloHost> StartAsync(string? siloDll, bool keepDirectory, CancellationToken cancellationToken)

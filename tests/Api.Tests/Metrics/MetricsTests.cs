@@ -110,7 +110,7 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         var user = await client.RegisterAsync();
         var before = await ScrapeAsync(client);
 
-        var hub = await HubTestClient.ConnectAsync(api.Factory.ClientOptions.BaseAddress, accessToken: user.AccessToken);
+        var hub = await StatusHubClient.ConnectAsync(api.Factory.ClientOptions.BaseAddress, accessToken: user.AccessToken);
         var open = await ScrapeAsync(client);
         await hub.DisposeAsync();
         // The server sees the close just after the client: wait for both series to settle.
@@ -134,7 +134,7 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         {
             workspace = (await created.ReadJsonAsync()).GetProperty("id").GetString()!;
         }
-        await using var hub = await HubTestClient.ConnectAsync(api.Factory.ClientOptions.BaseAddress, accessToken: user.AccessToken);
+        await using var hub = await StatusHubClient.ConnectAsync(api.Factory.ClientOptions.BaseAddress, accessToken: user.AccessToken);
         await hub.SubscribeAsync($"workspace:{workspace}");
         var before = await ScrapeAsync(client);
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using OrleansHub.Api.Tests.Infrastructure;
 using OrleansHub.Api.Tests.Realtime.Client;
 
@@ -23,7 +24,7 @@ public sealed class HubConnectionCapTests(TwoConnectionsFixture api) : IClassFix
         var user = await api.RegisterAsync();
         var other = await api.RegisterAsync();
         await using var first = await api.ConnectAsync(user);
-        var second = await api.ConnectAsync(user); // disposed below, once (a second DisposeAsync throws)
+        var second = await api.ConnectAsync(user); // disposed below, to free its place
 
         var refused = await ConnectOverTheCapAsync(user);
         Assert.True(refused.CloseMessage);
@@ -65,15 +66,14 @@ public sealed class HubConnectionCapTests(TwoConnectionsFixture api) : IClassFix
 
     private async Task<HubClose> ConnectOverTheCapAsync(Identity.SignedInUser user)
     {
-        // Not reading yet: the server refuses in OnConnectedAsync, after the handshake, with a close message.
-        await using var client = await HubTestClient.ConnectAsync(api.Server, accessToken: user.AccessToken, reading: false);
-        client.StartReading();
+        // Started without a call: the server refuses in OnConnectedAsync, after the handshake, with a close message.
+        await using var client = await StatusHubClient.ConnectAsync(api.Server, accessToken: user.AccessToken, ready: false);
         return await client.Closed.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
     // The server frees the place when it has handled the disconnect, a moment after the client's socket closed;
     // a refusal meanwhile is that moment, so try again (bounded).
-    private async Task<HubTestClient> ConnectWhenFreedAsync(Identity.SignedInUser user)
+    private async Task<StatusHubClient> ConnectWhenFreedAsync(Identity.SignedInUser user)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -81,7 +81,8 @@ public sealed class HubConnectionCapTests(TwoConnectionsFixture api) : IClassFix
             {
                 return await api.ConnectAsync(user);
             }
-            catch (HubInvocationException) when (attempt < 50)
+            // The refusal fails the set-up call, or comes before it is sent (the connection is no longer active).
+            catch (Exception exception) when (exception is HubException or InvalidOperationException && attempt < 50)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100));
             }

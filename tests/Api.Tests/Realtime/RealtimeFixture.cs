@@ -53,8 +53,28 @@ public class RealtimeFixture : IAsyncLifetime
         return SignedInUser.From(await response.ReadJsonAsync(), email);
     }
 
-    public Task<HubTestClient> ConnectAsync(SignedInUser user, bool reading = true, int? receiveBuffer = null) =>
-        HubTestClient.ConnectAsync(Server, accessToken: user.AccessToken, reading: reading, receiveBuffer: receiveBuffer);
+    /// <summary>The official SignalR client, connected with the user's bearer token and fully set up.</summary>
+    public Task<StatusHubClient> ConnectAsync(SignedInUser user) => StatusHubClient.ConnectAsync(Server, accessToken: user.AccessToken);
+
+    /// <summary>
+    /// Renames <paramref name="owner"/>'s marker workspace, which each hub follows, and returns for each hub what it
+    /// received before the rename's event. The connection sends in order and the client hands invocations to its
+    /// handlers in order, so whatever was sent to it before the marker is in the list: how a test shows that nothing
+    /// (else) arrived. (An answered call does not show it: the client completes calls on its receive loop, ahead
+    /// of the handlers.)
+    /// </summary>
+    public async Task<List<HubInvocation>[]> ReceivedBeforeMarkerAsync(SignedInUser owner, string markerWorkspace, params StatusHubClient[] hubs)
+    {
+        var name = "marker " + Guid.NewGuid().ToString("N");
+        await RenameAsync(owner, markerWorkspace, name);
+        var received = new List<HubInvocation>[hubs.Length];
+        for (var i = 0; i < hubs.Length; i++)
+        {
+            var invocations = await hubs[i].InvocationsUntilAsync(e => e.Stream == $"workspace:{markerWorkspace}" && e.Data.GetProperty("name").GetString() == name);
+            received[i] = invocations[..^1];
+        }
+        return received;
+    }
 
     public async Task<string> CreateWorkspaceAsync(SignedInUser owner)
     {

@@ -16,8 +16,5 @@ public sealed record HubEvent(string Stream, long Seq, string Type, JsonElement 
         argument.GetProperty("timestamp").GetDateTimeOffset());
 }
 
-/// <summary>How the connection ended: the server's close message (null fields when the socket just closed).</summary>
+/// <summary>How the connection ended: the server's close message, its error and whether it allows a reconnect.</summary>
 public sealed record HubClose(bool CloseMessage, string? Error, bool AllowReconnect);
-
-/// <summary>An invocation the server answered with an error (a HubException's message).</summary>
-public sealed class HubInvocationException(string message) : Exception(message);

@@ -1,19 +1,21 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
 
 namespace OrleansHub.Api.Tests.Realtime.Client;
 
 /// <summary>
-/// A small SignalR client speaking the JSON hub protocol over <see cref="ClientWebSocket"/>, as a browser does:
-/// POST negotiate (negotiateVersion=1), then the WebSocket with <c>id=&lt;connectionToken&gt;</c> and the access token
-/// in the query, the handshake, then records separated by 0x1E. (Written when the .NET SignalR client was not served here; moving the tests to it is open work, issue 21. Pausing reads, which the overflow tests need, stays this client's.)
+/// A slow consumer for the back-pressure tests, which the official client cannot be: it stops reading its socket
+/// on request (<see cref="PauseReading"/>) and can shrink its receive buffer, so the server's per-connection buffer
+/// fills. Otherwise a minimal JSON-protocol client over <see cref="ClientWebSocket"/>: negotiate, the WebSocket with
+/// <c>id</c> and <c>access_token</c> in the query, the handshake, records separated by 0x1E. Every other hub test
+/// uses the official client (<see cref="StatusHubClient"/>).
 /// </summary>
 public sealed class HubTestClient : IAsyncDisposable
 {
@@ -31,44 +33,23 @@ public sealed class HubTestClient : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private Task _pinging = Task.CompletedTask;
     private int _nextId;
-    private string[] _afterHandshake = [];
 
-    private HubTestClient(ClientWebSocket socket, HttpMessageInvoker invoker, string connectionToken, bool reading)
+    private HubTestClient(ClientWebSocket socket, HttpMessageInvoker invoker)
     {
         _socket = socket;
         _invoker = invoker;
-        ConnectionToken = connectionToken;
-        if (reading)
-        {
-            _readGate.SetResult();
-        }
+        _readGate.SetResult();
     }
-
-    /// <summary>The <c>id</c> the WebSocket request carried (it appears in the request log).</summary>
-    public string ConnectionToken { get; }
 
     /// <summary>Completes when the connection ends (close message or socket closed).</summary>
     public Task<HubClose> Closed => _closed.Task;
 
-    /// <summary>
-    /// Connects to <c>/hubs/status</c>. <paramref name="reading"/> false makes a consumer that reads nothing until
-    /// <see cref="StartReading"/>; <paramref name="receiveBuffer"/> sets its socket's receive buffer.
-    /// </summary>
-    public static async Task<HubTestClient> ConnectAsync(
-        Uri server, string? accessToken = null, string? apiKey = null, string? origin = null, bool reading = true, int? receiveBuffer = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Connects to <c>/hubs/status</c>; <paramref name="receiveBuffer"/> sets its socket's receive buffer.</summary>
+    public static async Task<HubTestClient> ConnectAsync(Uri server, string accessToken, int receiveBuffer, CancellationToken cancellationToken = default)
     {
-        var (connectionToken, _) = await NegotiateAsync(server, accessToken, apiKey, origin, cancellationToken);
+        var connectionToken = await NegotiateAsync(server, accessToken, cancellationToken);
         var socket = new ClientWebSocket();
-        if (apiKey is not null)
-        {
-            socket.Options.SetRequestHeader("X-API-Key", apiKey);
-        }
-        if (origin is not null)
-        {
-            socket.Options.SetRequestHeader("Origin", origin);
-        }
-        var query = $"id={Uri.EscapeDataString(connectionToken)}" + (accessToken is null ? "" : $"&access_token={Uri.EscapeDataString(accessToken)}");
+        var query = $"id={Uri.EscapeDataString(connectionToken)}&access_token={Uri.EscapeDataString(accessToken)}";
         var uri = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = "/hubs/status", Query = query }.Uri;
         var invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = (context, token) => ConnectSocketAsync(context, receiveBuffer, token) });
         try
@@ -82,101 +63,25 @@ public sealed class HubTestClient : IAsyncDisposable
             throw;
         }
 
-        var client = new HubTestClient(socket, invoker, connectionToken, reading);
+        var client = new HubTestClient(socket, invoker);
         await client.SendRecordAsync("""{"protocol":"json","version":1}""", cancellationToken);
         var handshake = await client.ReadHandshakeAsync(cancellationToken);
         if (handshake.TryGetProperty("error", out var error))
         {
-            throw new HubInvocationException("handshake: " + error.GetString());
+            throw new HubException("handshake: " + error.GetString());
         }
         client._receiving = client.ReceiveAsync();
         client._pinging = client.PingAsync();
-        if (reading)
-        {
-            // The server handles invocations only after OnConnectedAsync (which joins the user stream): one round
-            // trip, and the connection is fully set up.
-            await client.UnsubscribeAsync("none");
-        }
+        // The server handles invocations only after OnConnectedAsync: one round trip, and the connection is set up.
+        await client.InvokeAsync("Unsubscribe", "none");
         return client;
-    }
-
-    /// <summary>POST /hubs/status/negotiate?negotiateVersion=1 as the JS client does (bearer header, or the API key).</summary>
-    public static async Task<(string ConnectionToken, HttpResponseMessage Response)> NegotiateAsync(
-        Uri server, string? accessToken, string? apiKey, string? origin = null, CancellationToken cancellationToken = default)
-    {
-        using var http = new HttpClient { BaseAddress = server };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/status/negotiate?negotiateVersion=1");
-        if (accessToken is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        }
-        if (apiKey is not null)
-        {
-            request.Headers.Add("X-API-Key", apiKey);
-        }
-        if (origin is not null)
-        {
-            request.Headers.Add("Origin", origin);
-        }
-        var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new HttpRequestException($"negotiate answered {(int)response.StatusCode}", null, response.StatusCode);
-        }
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement;
-        return (body.GetProperty("connectionToken").GetString()!, response);
-    }
-
-    /// <summary>Calls a hub method and returns its result; a hub error throws <see cref="HubInvocationException"/>.</summary>
-    public async Task<JsonElement> InvokeAsync(string method, params object?[] arguments)
-    {
-        var id = Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = completion;
-        var message = JsonSerializer.Serialize(new { type = 1, invocationId = id, target = method, arguments });
-        await SendRecordAsync(message, CancellationToken.None);
-        return await completion.Task.WaitAsync(DefaultWait);
     }
 
     /// <summary>Subscribe(stream, afterSeq): returns the <c>last_seq</c> of the answer.</summary>
     public async Task<long> SubscribeAsync(string stream, long? afterSeq = null)
     {
         var result = await InvokeAsync("Subscribe", stream, afterSeq);
-        if (result.GetProperty("stream").GetString() != stream)
-        {
-            throw new InvalidOperationException("Subscribe answered for another stream: " + result);
-        }
         return result.GetProperty("last_seq").GetInt64();
-    }
-
-    public Task UnsubscribeAsync(string stream) => InvokeAsync("Unsubscribe", stream);
-
-    /// <summary>The next server invocation of any target; fails after <paramref name="timeout"/>.</summary>
-    public async Task<HubInvocation> NextAsync(TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultWait);
-        return await _invocations.Reader.ReadAsync(cts.Token);
-    }
-
-    /// <summary>Reads invocations until an <c>event</c> matches; the ones before it are returned too, in order.</summary>
-    public async Task<List<HubEvent>> EventsUntilAsync(Func<HubEvent, bool> last, TimeSpan? timeout = null)
-    {
-        var events = new List<HubEvent>();
-        using var cts = new CancellationTokenSource(timeout ?? DefaultWait);
-        while (true)
-        {
-            var invocation = await _invocations.Reader.ReadAsync(cts.Token);
-            if (invocation.Target != "event")
-            {
-                continue;
-            }
-            var hubEvent = HubEvent.From(invocation.Argument);
-            events.Add(hubEvent);
-            if (last(hubEvent))
-            {
-                return events;
-            }
-        }
     }
 
     /// <summary>Everything received and not yet read, without waiting.</summary>
@@ -190,7 +95,7 @@ public sealed class HubTestClient : IAsyncDisposable
         return all;
     }
 
-    /// <summary>Lets a paused consumer (or one made with reading: false) read again.</summary>
+    /// <summary>Lets a paused consumer read again.</summary>
     public void StartReading() => _readGate.TrySetResult();
 
     /// <summary>Stops reading from the socket after the frame being read: a slow consumer.</summary>
@@ -218,13 +123,30 @@ public sealed class HubTestClient : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static async ValueTask<Stream> ConnectSocketAsync(SocketsHttpConnectionContext context, int? receiveBuffer, CancellationToken cancellationToken)
+    private static async Task<string> NegotiateAsync(Uri server, string accessToken, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        if (receiveBuffer is { } size)
-        {
-            socket.ReceiveBufferSize = size;
-        }
+        using var http = new HttpClient { BaseAddress = server };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/status/negotiate?negotiateVersion=1");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement;
+        return body.GetProperty("connectionToken").GetString()!;
+    }
+
+    private async Task<JsonElement> InvokeAsync(string method, params object?[] arguments)
+    {
+        var id = Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = completion;
+        var message = JsonSerializer.Serialize(new { type = 1, invocationId = id, target = method, arguments });
+        await SendRecordAsync(message, CancellationToken.None);
+        return await completion.Task.WaitAsync(DefaultWait);
+    }
+
+    private static async ValueTask<Stream> ConnectSocketAsync(SocketsHttpConnectionContext context, int receiveBuffer, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = receiveBuffer };
         try
         {
             await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
@@ -253,13 +175,12 @@ public sealed class HubTestClient : IAsyncDisposable
 
     private async Task<JsonElement> ReadHandshakeAsync(CancellationToken cancellationToken)
     {
-        // The handshake answer comes first; a server that ends the connection in OnConnectedAsync may send its
-        // close message in the same frame, which the receive loop then handles first.
+        // The handshake answer is the first record; the overflow test has nothing sent to the connection before its
+        // first call is answered, so it is alone in its frame.
         var buffer = new byte[4096];
         var result = await _socket.ReceiveAsync(buffer, cancellationToken);
-        var records = Encoding.UTF8.GetString(buffer, 0, result.Count).Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries);
-        _afterHandshake = records[1..];
-        return JsonDocument.Parse(records[0]).RootElement.Clone();
+        var record = Encoding.UTF8.GetString(buffer, 0, result.Count).TrimEnd(RecordSeparator);
+        return JsonDocument.Parse(record).RootElement.Clone();
     }
 
     private async Task PingAsync()
@@ -284,11 +205,6 @@ public sealed class HubTestClient : IAsyncDisposable
         HubClose? close = null;
         try
         {
-            await _readGate.Task;
-            foreach (var record in _afterHandshake)
-            {
-                close ??= Dispatch(JsonDocument.Parse(record).RootElement.Clone());
-            }
             while (!_stop.IsCancellationRequested)
             {
                 await _readGate.Task;
@@ -316,7 +232,7 @@ public sealed class HubTestClient : IAsyncDisposable
         {
             foreach (var pending in _pending.Values)
             {
-                pending.TrySetException(new HubInvocationException("The connection closed."));
+                pending.TrySetException(new HubException("The connection closed."));
             }
             _invocations.Writer.TryComplete();
             _closed.TrySetResult(close ?? new HubClose(false, null, false));
@@ -338,7 +254,7 @@ public sealed class HubTestClient : IAsyncDisposable
                 {
                     if (message.TryGetProperty("error", out var error))
                     {
-                        completion.TrySetException(new HubInvocationException(error.GetString()!));
+                        completion.TrySetException(new HubException(error.GetString()!));
                     }
                     else
                     {
