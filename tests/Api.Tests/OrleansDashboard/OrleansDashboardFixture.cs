@@ -49,6 +49,20 @@ public abstract class OrleansDashboardFixture(bool enabled) : IAsyncLifetime
 
     public HttpClient As(TestUser user) => Anonymous().WithBearer(user.AccessToken);
 
+    /// <summary>One GET as <paramref name="user"/>.</summary>
+    public async Task<HttpResponseMessage> GetAsync(TestUser user, string path)
+    {
+        using var client = As(user);
+        return await client.GetAsync(path);
+    }
+
+    /// <summary><c>POST /admin/orleans/session</c> as <paramref name="user"/>.</summary>
+    public async Task<HttpResponseMessage> PostSessionAsync(TestUser user)
+    {
+        using var client = As(user);
+        return await client.PostAsync("/admin/orleans/session", null);
+    }
+
     /// <summary>A client whose only credential is the dashboard cookie <paramref name="cookie"/> (name=value).</summary>
     public HttpClient WithCookie(string cookie)
     {
@@ -60,8 +74,7 @@ public abstract class OrleansDashboardFixture(bool enabled) : IAsyncLifetime
     /// <summary>Asks for the dashboard cookie with <paramref name="user"/>'s access token; returns its Set-Cookie header.</summary>
     public async Task<string> OpenSessionAsync(TestUser user)
     {
-        using var client = As(user);
-        using var response = await client.PostAsync("/admin/orleans/session", null);
+        using var response = await PostSessionAsync(user);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return Assert.Single(response.Headers.GetValues("Set-Cookie"));
     }

@@ -28,9 +28,7 @@ public sealed class OrleansDashboardTests(EnabledOrleansDashboardFixture api) : 
     [MemberData(nameof(Paths))]
     public async Task ANonAdminGets403Problem(string path)
     {
-        using var client = api.As(api.User);
-
-        using var response = await client.GetAsync(path);
+        using var response = await api.GetAsync(api.User, path);
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
     }
@@ -119,9 +117,7 @@ public sealed class OrleansDashboardTests(EnabledOrleansDashboardFixture api) : 
     [Fact]
     public async Task ANonAdminGetsNoCookie()
     {
-        using var client = api.As(api.User);
-
-        using var response = await client.PostAsync("/admin/orleans/session", null);
+        using var response = await api.PostSessionAsync(api.User);
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
         Assert.False(response.Headers.Contains("Set-Cookie"));
@@ -176,9 +172,7 @@ public sealed class OrleansDashboardTests(EnabledOrleansDashboardFixture api) : 
     [Fact]
     public async Task TheGrainStateViewerIsClosedEvenToAdmins()
     {
-        using var client = api.As(api.Admin);
-
-        using var response = await client.GetAsync($"/admin/orleans/GrainState?grainId={api.Admin.Id}&grainType=OrleansHub.Grains.Identity.UserGrain");
+        using var response = await api.GetAsync(api.Admin, $"/admin/orleans/GrainState?grainId={api.Admin.Id}&grainType=OrleansHub.Grains.Identity.UserGrain");
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
     }
@@ -186,9 +180,7 @@ public sealed class OrleansDashboardTests(EnabledOrleansDashboardFixture api) : 
     [Fact]
     public async Task TheLiveLogStreamIsOff()
     {
-        using var client = api.As(api.Admin);
-
-        using var response = await client.GetAsync("/admin/orleans/Trace");
+        using var response = await api.GetAsync(api.Admin, "/admin/orleans/Trace");
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
     }
@@ -199,9 +191,7 @@ public sealed class OrleansDashboardTests(EnabledOrleansDashboardFixture api) : 
     [InlineData("/admin/orleans/HistoricalStats/127.0.0.1")]
     public async Task AMalformedSiloAddressIsA400Problem(string path)
     {
-        using var client = api.As(api.Admin);
-
-        using var response = await client.GetAsync(path);
+        using var response = await api.GetAsync(api.Admin, path);
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
     }
@@ -262,9 +252,7 @@ public sealed class OrleansDashboardOffTests(DisabledOrleansDashboardFixture api
     [InlineData("/admin/orleans/sign-in")]
     public async Task ItsPathsAre404EvenForAnAdmin(string path)
     {
-        using var client = api.As(api.Admin);
-
-        using var response = await client.GetAsync(path);
+        using var response = await api.GetAsync(api.Admin, path);
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
     }
@@ -272,9 +260,7 @@ public sealed class OrleansDashboardOffTests(DisabledOrleansDashboardFixture api
     [Fact]
     public async Task NoSessionCanBeOpened()
     {
-        using var client = api.As(api.Admin);
-
-        using var response = await client.PostAsync("/admin/orleans/session", null);
+        using var response = await api.PostSessionAsync(api.Admin);
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
     }
