@@ -9,6 +9,7 @@ using OrleansHub.Api.Dashboard;
 using OrleansHub.Api.Health;
 using OrleansHub.Api.Identity;
 using OrleansHub.Api.Orders;
+using OrleansHub.Api.OrleansDashboard;
 using OrleansHub.Api.Metrics;
 using OrleansHub.Api.Realtime;
 using OrleansHub.Api.Tasks;
@@ -67,6 +68,7 @@ public static class HubApi
         routes.MapHealth();
         routes.MapMetrics();
         routes.MapDashboard();
+        routes.MapOrleansDashboardForAdmins();
         routes.MapHubConventions();
         routes.MapIdentity();
         routes.MapWorkspaces();

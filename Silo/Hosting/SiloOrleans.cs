@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansHub.Api.OrleansDashboard;
 using OrleansHub.Grains;
 using OrleansHub.Outbox.Hosting;
 
@@ -33,6 +34,7 @@ internal static class SiloOrleans
             silo.Configure<ClusterMembershipOptions>(SiloMembership.Defaults);
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloMembership.Section));
             silo.UseOutboxOnPostgres(connectionString, [typeof(GrainsSetup).Assembly]);
+            silo.AddOrleansDashboardWhenEnabled(builder.Configuration);
         });
         return builder;
     }

@@ -28,7 +28,8 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<BenchSilo> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="configure">More silo configuration (a benchmark's variant, e.g. the dashboard on).</param>
+    public static async Task<BenchSilo> StartAsync(Action<ISiloBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync(cancellationToken);
         var builder = Host.CreateApplicationBuilder();
@@ -44,6 +45,7 @@ public sealed class BenchSilo : IAsyncDisposable
                 o.Invariant = OutboxSiloBuilderExtensions.PostgresInvariant;
                 o.ConnectionString = connectionString;
             });
+            configure?.Invoke(silo);
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
