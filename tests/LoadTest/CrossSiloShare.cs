@@ -7,7 +7,8 @@ namespace OrleansHub.LoadTest;
 /// events are all but those received on the producing silo: at least the group's events minus those received on its
 /// busiest silo, at most its events minus those on its quietest. Summed over groups this bounds the share from
 /// received counts alone; with each group's connections spread evenly over N silos both bounds are (N-1)/N whichever
-/// silo the grains live on.
+/// silo the grains live on. The bounds need every connection of a group to receive all of its events, which holds
+/// because writers start after all connections subscribed and the seq check counts whatever a connection missed.
 /// </summary>
 internal static class CrossSiloShare
 {
