@@ -32,6 +32,8 @@ internal sealed class HubLoadConnection(LoadStats stats, HttpClient http, HttpMe
 
     public long LastSeq(int stream) => _seqs.Last(stream);
 
+    public long EventsReceived => _seqs.Received;
+
     public async Task ConnectAsync(Uri server, string accessToken, CancellationToken cancellationToken)
     {
         using var negotiate = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/hubs/status/negotiate?negotiateVersion=1"));

@@ -11,6 +11,9 @@ internal interface IHubLoadConnection
     /// <summary>The last seq seen on each followed stream (-1: none yet).</summary>
     long LastSeq(int stream);
 
+    /// <summary>Events received on the followed streams so far.</summary>
+    long EventsReceived { get; }
+
     /// <summary>Negotiate, connect with the bearer token and complete the handshake.</summary>
     Task ConnectAsync(Uri server, string accessToken, CancellationToken cancellationToken);
 

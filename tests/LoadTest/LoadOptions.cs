@@ -5,8 +5,11 @@ namespace OrleansHub.LoadTest;
 /// <summary>Command-line options; every count and duration is bounded.</summary>
 internal sealed record LoadOptions
 {
-    /// <summary>An already running server; when null the harness starts its own silo.</summary>
-    public Uri? Url { get; init; }
+    /// <summary>Already running servers (one or several silos of one cluster); when null the harness starts its own.</summary>
+    public IReadOnlyList<Uri>? Urls { get; init; }
+
+    /// <summary>Silos the harness starts when <see cref="Urls"/> is null, forming one cluster on one PostgreSQL.</summary>
+    public int Silos { get; init; } = 1;
 
     public int Connections { get; init; } = 1_000;
 
@@ -50,7 +53,8 @@ internal sealed record LoadOptions
     public const string Usage = """
         OrleansHub load harness: hub connections, REST writers, end-to-end status latency.
 
-          --url URL            target a running server (default: start a silo with embedded PostgreSQL)
+          --url URL[,URL...]   target running servers, one URL per silo (default: start them here, see --silos)
+          --silos N            silos to start as one cluster on one PostgreSQL started here (default 1, max 8)
           --connections N      hub connections (default 1000, max 50000)
           --users N            registered users (default 10)
           --groups N           workspace+store pairs; each connection follows one pair's two streams (default 100)
@@ -64,7 +68,7 @@ internal sealed record LoadOptions
           --client C           light | official: our allocation-light client or Microsoft.AspNetCore.SignalR.Client (default light)
           --output PATH        JSON report (default loadtest-results.json)
           --silo-dll PATH      silo to start (default Silo/bin/Release/net10.0/OrleansHub.Silo.dll)
-          --keep-silo-dir      keep the started silo's directory and log
+          --keep-silo-dir      keep the started silos' directory, their logs and the database
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -85,7 +89,8 @@ internal sealed record LoadOptions
             var value = args[++i];
             options = name switch
             {
-                "--url" => options with { Url = new Uri(value, UriKind.Absolute) },
+                "--url" => options with { Urls = UrlList(value) },
+                "--silos" => options with { Silos = Int(name, value, 1, 8) },
                 "--connections" => options with { Connections = Int(name, value, 1, 50_000) },
                 "--users" => options with { Users = Int(name, value, 1, 1_000) },
                 "--groups" => options with { Groups = Int(name, value, 1, 5_000) },
@@ -102,8 +107,15 @@ internal sealed record LoadOptions
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
-        return options;
+        return options.Urls is not null && options.Silos != 1
+            ? throw new ArgumentException("--silos starts silos here; with --url name every running silo instead.")
+            : options;
     }
+
+    private static Uri[] UrlList(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 and <= 8 } urls
+            ? [.. urls.Select(url => new Uri(url, UriKind.Absolute))]
+            : throw new ArgumentException("--url: one to eight comma-separated URLs.");
 
     private static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

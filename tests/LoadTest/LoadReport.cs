@@ -7,7 +7,6 @@ namespace OrleansHub.LoadTest;
 /// <summary>The results of a run, printed and written as JSON (snake_case).</summary>
 internal sealed class LoadReport(
     LoadOptions options,
-    Uri server,
     DateTimeOffset started,
     string loadBefore,
     string loadAfter,
@@ -20,9 +19,10 @@ internal sealed class LoadReport(
     long tailLost,
     int connectionsChecked,
     MemorySampler memory,
-    (double Client, double? Silo) cpuBefore,
-    (double Client, double? Silo) cpuAfter,
-    ClientGc clientGc)
+    (double Client, double?[] Silos) cpuBefore,
+    (double Client, double?[] Silos) cpuAfter,
+    ClientGc clientGc,
+    ClusterFigures cluster)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -34,12 +34,15 @@ internal sealed class LoadReport(
     public object ToJson()
     {
         var seconds = window.TotalSeconds;
+        var siloPeaks = memory.SiloPeakBytes;
+        var siloCpu = SiloCpu();
         return new
         {
             StartedAt = started,
-            Target = options.Url is null ? $"self-started silo at {server}" : server.ToString(),
+            Target = Target(),
             Options = new
             {
+                Silos = cluster.Servers.Count,
                 options.Connections,
                 options.Users,
                 options.Groups,
@@ -52,6 +55,17 @@ internal sealed class LoadReport(
                 DrainSeconds = options.Drain.TotalSeconds,
             },
             Machine = new { Cores = Environment.ProcessorCount, LoadAverageBefore = loadBefore, LoadAverageAfter = loadAfter },
+            Cluster = new
+            {
+                Silos = cluster.Servers.Count,
+                Urls = cluster.Servers.Select(url => url.ToString()),
+                cluster.ConnectionsPerSilo,
+                cluster.RequestsPerSilo,
+                // Derived from received counts per silo (CrossSiloShare): the product does not name an event's silo.
+                CrossedShareMin = cluster.CrossedShare is { } crossed ? Math.Round(crossed.Min, 4) : (double?)null,
+                CrossedShareMax = cluster.CrossedShare is { } bounds ? Math.Round(bounds.Max, 4) : (double?)null,
+                CrossedShareEvenSpread = Math.Round(cluster.EvenSpreadShare, 4),
+            },
             Connections = new
             {
                 Requested = options.Connections,
@@ -89,7 +103,9 @@ internal sealed class LoadReport(
             {
                 ClientPeakRssMb = Megabytes(memory.ClientPeakBytes),
                 ClientGcHeapMb = Megabytes(GC.GetTotalMemory(forceFullCollection: false)),
-                SiloPeakRssMb = memory.SiloPeakBytes is { } siloBytes ? Megabytes(siloBytes) : (double?)null,
+                SiloPeakRssMb = siloPeaks.Length == 0 ? (double?)null : Megabytes(siloPeaks.Max()),
+                SiloPeakRssSumMb = siloPeaks.Length == 0 ? (double?)null : Megabytes(siloPeaks.Sum()),
+                SiloPeakRssPerSiloMb = siloPeaks.Select(Megabytes),
             },
             ClientGcInWindow = new
             {
@@ -101,7 +117,8 @@ internal sealed class LoadReport(
             CpuSecondsInWindow = new
             {
                 Client = Math.Round(cpuAfter.Client - cpuBefore.Client, 1),
-                Silo = cpuAfter.Silo - cpuBefore.Silo is { } siloSeconds ? Math.Round(siloSeconds, 1) : (double?)null,
+                Silo = siloCpu.Length == 0 || siloCpu.Any(c => c is null) ? (double?)null : Math.Round(siloCpu.Sum(c => c!.Value), 1),
+                PerSilo = siloCpu.Select(c => c is { } value ? Math.Round(value, 1) : (double?)null),
             },
         };
     }
@@ -118,12 +135,17 @@ internal sealed class LoadReport(
         var rest = stats.RestLatency.Summarize();
         var seconds = window.TotalSeconds;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"=== OrleansHub load run ({options.Scenario}, {options.Client} client) against {server} ===");
+        text.AppendLine(CultureInfo.InvariantCulture, $"=== OrleansHub load run ({options.Scenario}, {options.Client} client) against {Target()} ===");
         text.AppendLine(CultureInfo.InvariantCulture, $"load average before {loadBefore}, after {loadAfter}; {Environment.ProcessorCount} cores");
         text.AppendLine(CultureInfo.InvariantCulture, $"connections: {connectionsOpen}/{options.Connections} open, {connectFailures.Count} failed to open, {closedDuringRun.Values.Sum()} closed during the run");
         foreach (var (reason, count) in closedDuringRun)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  closed: {count} x {reason}");
+        }
+        if (cluster.Servers.Count > 1)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"silos: {cluster.Servers.Count}; connections per silo {string.Join('/', cluster.ConnectionsPerSilo)}, REST requests per silo {string.Join('/', cluster.RequestsPerSilo)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  events that crossed silos: {CrossedText()} (an even spread gives {cluster.EvenSpreadShare:P1})");
         }
         text.AppendLine(CultureInfo.InvariantCulture, $"events delivered: {eventsInWindow / seconds:0.0}/s in the {seconds:0.0} s window ({stats.Events} in all)");
         text.AppendLine(CultureInfo.InvariantCulture, $"  commit-to-client latency ms: {Line(events)}");
@@ -140,15 +162,22 @@ internal sealed class LoadReport(
             text.AppendLine(CultureInfo.InvariantCulture, $"  failed: {count} x {failure}");
         }
         text.Append(CultureInfo.InvariantCulture, $"memory: client peak RSS {Megabytes(memory.ClientPeakBytes):0} MB");
-        if (memory.SiloPeakBytes is { } silo)
+        var siloPeaks = memory.SiloPeakBytes;
+        if (siloPeaks.Length == 1)
         {
-            text.Append(CultureInfo.InvariantCulture, $", silo peak RSS {Megabytes(silo):0} MB");
+            text.Append(CultureInfo.InvariantCulture, $", silo peak RSS {Megabytes(siloPeaks[0]):0} MB");
+        }
+        else if (siloPeaks.Length > 1)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", silo peak RSS {string.Join('/', siloPeaks.Select(b => Megabytes(b).ToString("0", CultureInfo.InvariantCulture)))} MB (sum {Megabytes(siloPeaks.Sum()):0}, max {Megabytes(siloPeaks.Max()):0})");
         }
         text.AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"CPU in the window: client {cpuAfter.Client - cpuBefore.Client:0.0} s (its own GC paused it {clientGc.PauseSeconds * 1000:0} ms in {clientGc.Gen0}/{clientGc.Gen1}/{clientGc.Gen2} gen0/1/2 collections)");
-        if (cpuAfter.Silo - cpuBefore.Silo is { } siloCpu)
+        var siloCpu = SiloCpu();
+        if (siloCpu.Length > 0 && siloCpu.All(c => c is not null))
         {
-            text.Append(CultureInfo.InvariantCulture, $", silo {siloCpu:0.0} s (PostgreSQL not included)");
+            var perSilo = siloCpu.Length == 1 ? "" : $" ({string.Join('/', siloCpu.Select(c => c!.Value.ToString("0.0", CultureInfo.InvariantCulture)))} per silo)";
+            text.Append(CultureInfo.InvariantCulture, $", silo {siloCpu.Sum(c => c!.Value):0.0} s{perSilo} (PostgreSQL not included)");
         }
         return text.ToString();
     }
@@ -171,6 +200,19 @@ internal sealed class LoadReport(
         var worst = ranked.Take(5).Select(s => string.Create(CultureInfo.InvariantCulture, $"t={s.Second}s {s.Slow}/{s.Requests} (max {s.MaxMs:0})"));
         return string.Create(CultureInfo.InvariantCulture, $"{slow} in {seconds.Count(s => s.Slow > 0)} of {seconds.Count} s, half of them in the worst {half} s; worst: {string.Join(", ", worst)}");
     }
+
+    private string Target() => options.Urls is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{cluster.Servers.Count} self-started silo(s) at {string.Join(", ", cluster.Servers)}")
+        : string.Join(", ", cluster.Servers);
+
+    // Each self-started silo's CPU seconds in the window (null where /proc could not be read).
+    private double?[] SiloCpu() => [.. cpuAfter.Silos.Zip(cpuBefore.Silos, (after, before) => after - before)];
+
+    private string CrossedText() => cluster.CrossedShare is not { } share
+        ? "no events received"
+        : Math.Abs(share.Max - share.Min) < 0.0005
+            ? share.Min.ToString("P1", CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{share.Min:P1} to {share.Max:P1}");
 
     private static string Line(LatencySummary s) => s.Count == 0
         ? "no samples"

@@ -7,7 +7,7 @@ namespace OrleansHub.LoadTest;
 /// One run: users and groups through the REST API, connections ramped up at <see cref="LoadOptions.ConnectRate"/>,
 /// paced writers for the warm-up and the measured window, a drain, then the final seq check of every stream.
 /// </summary>
-internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
+internal sealed class LoadRun(LoadOptions options, IReadOnlyList<Uri> servers, IReadOnlyList<SiloHost> silos)
 {
     private readonly LoadStats _stats = new();
     private static readonly TimeSpan MaxPaceLag = TimeSpan.FromMilliseconds(50);
@@ -19,8 +19,10 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
     {
         var started = DateTimeOffset.UtcNow;
         var loadBefore = Machine.LoadAverage();
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Writers + 32 };
-        using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+        // REST (set-up and writers) round-robin over the silos; negotiation goes to the connection's own silo.
+        using var roundRobin = new RoundRobinHandler(servers, new SocketsHttpHandler { MaxConnectionsPerServer = options.Writers + 32 });
+        using var http = new HttpClient(roundRobin) { BaseAddress = servers[0], Timeout = TimeSpan.FromSeconds(60) };
+        using var negotiate = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var rest = new RestDriver(http, _stats);
 
         Console.WriteLine($"Registering {options.Users} users ...");
@@ -33,11 +35,11 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         Console.WriteLine($"Opening {options.Connections} hub connections at {options.ConnectRate}/s ...");
         using var socketHandler = new SocketsHttpHandler();
         using var sockets = new HttpMessageInvoker(socketHandler);
-        var (connections, connectFailures) = await ConnectAllAsync(groups, http, sockets, cancellationToken);
+        var (connections, connectFailures) = await ConnectAllAsync(groups, negotiate, sockets, cancellationToken);
         Console.WriteLine($"{connections.Count} connections open, {connectFailures.Count} failed.");
 
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var memory = new MemorySampler(silo);
+        var memory = new MemorySampler(silos);
         var pinging = PingAsync(connections, background.Token);
         var sampling = memory.RunAsync(background.Token);
 
@@ -47,7 +49,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         Console.WriteLine($"Writers running: {options.Writers}, rate {(options.Rate == 0 ? "unpaced" : options.Rate + "/s")}, scenario {options.Scenario}; warm-up {options.Warmup.TotalSeconds:0} s ...");
         await Task.Delay(options.Warmup, cancellationToken);
 
-        var cpuBefore = Machine.CpuSeconds(silo);
+        var cpuBefore = Machine.CpuSeconds(silos);
         var gcBefore = ClientGc.Now();
         var eventsBefore = _stats.Events;
         _stats.Measuring = true;
@@ -56,7 +58,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         await Task.Delay(options.Duration, cancellationToken);
         _stats.Measuring = false;
         window.Stop();
-        var cpuAfter = Machine.CpuSeconds(silo);
+        var cpuAfter = Machine.CpuSeconds(silos);
         var gcInWindow = ClientGc.Now() - gcBefore;
         var eventsInWindow = _stats.Events - eventsBefore;
         await writing.CancelAsync();
@@ -72,15 +74,20 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         var loadAfter = Machine.LoadAverage();
         await Task.WhenAll(connections.Select(c => c.Connection.CloseAsync()));
 
+        var cluster = new ClusterFigures(
+            servers,
+            [.. servers.Select((_, i) => connections.Count(c => c.Silo == i))],
+            roundRobin.Sent,
+            CrossSiloShare.Of(connections.Select(c => (c.Group, c.Silo, c.Connection.EventsReceived)), servers.Count));
         return new LoadReport(
-            options, server, started, loadBefore, loadAfter, window.Elapsed, _stats, connections.Count, connectFailures,
-            closedDuringRun, eventsInWindow, tailLost, checkedConnections, memory, cpuBefore, cpuAfter, gcInWindow);
+            options, started, loadBefore, loadAfter, window.Elapsed, _stats, connections.Count, connectFailures,
+            closedDuringRun, eventsInWindow, tailLost, checkedConnections, memory, cpuBefore, cpuAfter, gcInWindow, cluster);
     }
 
-    private async Task<(List<(IHubLoadConnection Connection, int Group)> Open, List<string> Failures)> ConnectAllAsync(
+    private async Task<(List<OpenConnection> Open, List<string> Failures)> ConnectAllAsync(
         IReadOnlyList<LoadGroup> groups, HttpClient http, HttpMessageInvoker sockets, CancellationToken cancellationToken)
     {
-        var open = new List<(IHubLoadConnection, int)>();
+        var open = new List<OpenConnection>();
         var failures = new List<string>();
         using var inFlight = new SemaphoreSlim(256);
         var tasks = new List<Task>();
@@ -93,13 +100,15 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
                 await Task.Delay(due - ramp.Elapsed, cancellationToken);
             }
             await inFlight.WaitAsync(cancellationToken);
+            // The k-th connection of a group goes to silo (group + k) mod N: every group's connections are spread
+            // over all silos, so each event is delivered on every silo whichever silo produced it.
             var group = i % groups.Count;
-            tasks.Add(ConnectOneAsync(group));
+            tasks.Add(ConnectOneAsync(group, (group + (i / groups.Count)) % servers.Count));
         }
         await Task.WhenAll(tasks);
         return (open, failures);
 
-        async Task ConnectOneAsync(int group)
+        async Task ConnectOneAsync(int group, int silo)
         {
             IHubLoadConnection connection = options.Client == "official"
                 ? new OfficialHubLoadConnection(_stats, groups[group].WorkspaceStream, groups[group].StoreStream)
@@ -108,12 +117,12 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(60));
-                await connection.ConnectAsync(server, groups[group].Owner.AccessToken, timeout.Token);
+                await connection.ConnectAsync(servers[silo], groups[group].Owner.AccessToken, timeout.Token);
                 await connection.SubscribeAsync(0, timeout.Token);
                 await connection.SubscribeAsync(1, timeout.Token);
                 lock (open)
                 {
-                    open.Add((connection, group));
+                    open.Add(new OpenConnection(connection, group, silo));
                 }
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -201,7 +210,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
 
     // Asks each stream's last seq again and counts what each still-open connection never received.
     private static async Task<(long Lost, int Checked)> CheckTailsAsync(
-        List<(IHubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
+        List<OpenConnection> connections, CancellationToken cancellationToken)
     {
         long lost = 0;
         var checkedConnections = 0;
@@ -220,7 +229,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
                 Console.Error.WriteLine($"warning: could not read the last seqs of group {members.Key}: {exception.Message}");
                 continue;
             }
-            foreach (var (connection, _) in members)
+            foreach (var connection in members.Select(m => m.Connection))
             {
                 checkedConnections++;
                 for (var stream = 0; stream < final.Length; stream++)
@@ -234,7 +243,7 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
 
     // Each connection pings every 10 s, spread evenly over the interval as independent clients' keep-alives
     // are: sent all at once, 10,000 pings were a 200 ms stall every 10 s that no real load has.
-    private static async Task PingAsync(List<(IHubLoadConnection Connection, int Group)> connections, CancellationToken cancellationToken)
+    private static async Task PingAsync(List<OpenConnection> connections, CancellationToken cancellationToken)
     {
         var interval = TimeSpan.FromSeconds(10);
         var slack = TimeSpan.FromMilliseconds(20);
@@ -272,3 +281,6 @@ internal sealed class LoadRun(LoadOptions options, Uri server, SiloHost? silo)
         return [.. results];
     }
 }
+
+/// <summary>An open hub connection of the run: the group whose streams it follows and the silo it is on.</summary>
+internal sealed record OpenConnection(IHubLoadConnection Connection, int Group, int Silo);

@@ -19,11 +19,12 @@ internal static class Machine
         }
     }
 
-    /// <summary>CPU seconds used so far by this process and by the silo (null when not started here).</summary>
-    public static (double Client, double? Silo) CpuSeconds(SiloHost? silo) =>
-        (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, silo is null ? null : ProcessCpuSeconds(silo.ProcessId));
+    /// <summary>CPU seconds used so far by this process and by each self-started silo (none when not started here).</summary>
+    public static (double Client, double?[] Silos) CpuSeconds(IReadOnlyList<SiloHost> silos) =>
+        (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, [.. silos.Select(silo => silo.CpuSeconds())]);
 
-    private static double? ProcessCpuSeconds(int processId)
+    /// <summary>A process's CPU seconds (user + system) so far, from /proc; null when it cannot be read.</summary>
+    public static double? ProcessCpuSeconds(int processId)
     {
         try
         {
@@ -53,15 +54,16 @@ internal readonly record struct ClientGc(double PauseSeconds, int Gen0, int Gen1
         new(after.PauseSeconds - before.PauseSeconds, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2);
 }
 
-/// <summary>Peak resident memory of this process and of the silo, sampled every second.</summary>
-internal sealed class MemorySampler(SiloHost? silo)
+/// <summary>Peak resident memory of this process and of each self-started silo, sampled every second.</summary>
+internal sealed class MemorySampler(IReadOnlyList<SiloHost> silos)
 {
+    private readonly long[] _siloPeaks = new long[silos.Count];
     private long _clientPeak;
-    private long _siloPeak;
 
     public long ClientPeakBytes => Interlocked.Read(ref _clientPeak);
 
-    public long? SiloPeakBytes => silo is null ? null : Interlocked.Read(ref _siloPeak);
+    /// <summary>Each self-started silo's peak (empty when the target was not started here).</summary>
+    public long[] SiloPeakBytes => [.. _siloPeaks.Select((_, i) => Interlocked.Read(ref _siloPeaks[i]))];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -85,9 +87,12 @@ internal sealed class MemorySampler(SiloHost? silo)
         {
             Interlocked.Exchange(ref _clientPeak, Math.Max(_clientPeak, client));
         }
-        if (silo?.ResidentBytes() is { } server)
+        for (var i = 0; i < silos.Count; i++)
         {
-            Interlocked.Exchange(ref _siloPeak, Math.Max(_siloPeak, server));
+            if (silos[i].ResidentBytes() is { } server)
+            {
+                Interlocked.Exchange(ref _siloPeaks[i], Math.Max(_siloPeaks[i], server));
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ internal sealed class OfficialHubLoadConnection(LoadStats stats, params string[]
 
     public long LastSeq(int stream) => _seqs.Last(stream);
 
+    public long EventsReceived => _seqs.Received;
+
     public async Task ConnectAsync(Uri server, string accessToken, CancellationToken cancellationToken)
     {
         var connection = new HubConnectionBuilder()

@@ -1,7 +1,8 @@
 // The load harness (docs/performance.md, "Load harness"): opens hub connections that each follow a workspace and
 // a store stream, drives status changes through the REST API from paced writers, and reports end-to-end event
 // latency (the event's timestamp, taken by the writing grain, to the client's receipt), throughput, REST latency,
-// lost and out-of-order events by seq, and memory. It starts its own silo unless --url names a server.
+// lost and out-of-order events by seq, memory and CPU per silo, and the share of events that crossed silos. It
+// starts its own cluster (--silos N on one PostgreSQL) unless --url names running silos.
 using OrleansHub.LoadTest;
 
 if (args is ["--help"] or ["-h"])
@@ -29,16 +30,20 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-SiloHost? silo = null;
+ClusterHost? cluster = null;
 try
 {
-    if (options.Url is null)
+    if (options.Urls is null)
     {
-        Console.WriteLine("Starting a silo with embedded PostgreSQL ...");
-        silo = await SiloHost.StartAsync(options.SiloDll, options.KeepSiloDirectory, stop.Token);
-        Console.WriteLine($"Silo at {silo.Url} (pid {silo.ProcessId}, directory {silo.Directory})");
+        Console.WriteLine($"Starting {options.Silos} silo(s) on one PostgreSQL ...");
+        cluster = await ClusterHost.StartAsync(options.Silos, options.SiloDll, options.KeepSiloDirectory, stop.Token);
+        foreach (var silo in cluster.Silos)
+        {
+            Console.WriteLine($"Silo at {silo.Url} (pid {silo.ProcessId}, directory {silo.Directory})");
+        }
     }
-    var run = new LoadRun(options, options.Url ?? silo!.Url, silo);
+    var servers = options.Urls ?? [.. cluster!.Silos.Select(silo => silo.Url)];
+    var run = new LoadRun(options, servers, cluster?.Silos ?? []);
     var report = await run.RunAsync(stop.Token);
     await report.WriteAsync(options.Output);
     Console.WriteLine(report.Summary());
@@ -52,8 +57,8 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 }
 finally
 {
-    if (silo is not null)
+    if (cluster is not null)
     {
-        await silo.DisposeAsync();
+        await cluster.DisposeAsync();
     }
 }

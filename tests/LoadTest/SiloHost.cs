@@ -2,26 +2,23 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 
 namespace OrleansHub.LoadTest;
 
 /// <summary>
-/// A silo started for the run: the built OrleansHub.Silo.dll as a child process in a temporary directory, with
-/// its embedded PostgreSQL, on a free loopback port, with the limits a load test needs raised. Its log goes to
+/// A silo started for the run (by <see cref="ClusterHost"/>): the built OrleansHub.Silo.dll as a child process in
+/// its own directory, on a free loopback port, with the limits a load test needs raised. Its log goes to
 /// <c>silo.log</c> in that directory.
 /// </summary>
 internal sealed class SiloHost : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly bool _keepDirectory;
 
-    private SiloHost(Process process, string directory, Uri url, bool keepDirectory)
+    private SiloHost(Process process, string directory, Uri url)
     {
         _process = process;
         Directory = directory;
         Url = url;
-        _keepDirectory = keepDirectory;
     }
 
     public string Directory { get; }
@@ -48,15 +45,13 @@ internal sealed class SiloHost : IAsyncDisposable
         ["Realtime__MaxConnectionsPerUser"] = "10000",
     };
 
-    public static async Task<SiloHost> StartAsync(string? siloDll, bool keepDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the silo in <paramref name="directory"/> with <see cref="Settings"/> plus <paramref name="cluster"/>
+    /// (its database, cluster id, signing key, ...), and waits until it is ready.
+    /// </summary>
+    public static async Task<SiloHost> StartAsync(
+        string dll, string directory, IReadOnlyDictionary<string, string> cluster, CancellationToken cancellationToken)
     {
-        var dll = siloDll ?? FindSiloDll();
-        var directory = System.IO.Directory.CreateTempSubdirectory("orleanshub-load-").FullName;
-        // PostgreSQL runs as the postgres user when we are root, and must reach its data directory in here.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        }
         var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort()}"));
         var log = Path.Combine(directory, "silo.log");
 
@@ -66,16 +61,14 @@ internal sealed class SiloHost : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        start.Environment.Remove("ConnectionStrings__Hub");
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["Urls"] = url.ToString().TrimEnd('/');
-        start.Environment["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        foreach (var (name, value) in Settings)
+        foreach (var (name, value) in Settings.Concat(cluster))
         {
             start.Environment[name] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo.");
-        var host = new SiloHost(process, directory, url, keepDirectory);
+        var host = new SiloHost(process, directory, url);
         try
         {
             await host.WaitReadyAsync(log, cancellationToken);
@@ -91,11 +84,14 @@ internal sealed class SiloHost : IAsyncDisposable
     /// <summary>The silo's resident memory (VmRSS), in bytes, or null when it cannot be read.</summary>
     public long? ResidentBytes() => ProcessMemory.ResidentBytes(_process.Id);
 
+    /// <summary>CPU seconds the silo used so far (null when they cannot be read).</summary>
+    public double? CpuSeconds() => Machine.ProcessCpuSeconds(_process.Id);
+
+    /// <summary>Stops the silo with SIGTERM (a graceful shutdown, as in a rolling restart), killing it after a minute.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            // SIGTERM: the silo stops its embedded PostgreSQL on the way out.
             using (var term = Process.Start("/bin/sh", ["-c", "kill -TERM \"$0\"", _process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await term.WaitForExitAsync();
@@ -112,15 +108,6 @@ internal sealed class SiloHost : IAsyncDisposable
             }
         }
         _process.Dispose();
-        var postmaster = Path.Combine(Directory, ".data", "pg", "postmaster.pid");
-        if (File.Exists(postmaster))
-        {
-            Console.Error.WriteLine($"warning: PostgreSQL still runs from {Path.GetDirectoryName(postmaster)}; stop it with pg_ctl stop -D <that directory>.");
-        }
-        else if (!_keepDirectory)
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
     }
 
     private async Task WaitReadyAsync(string log, CancellationToken cancellationToken)
@@ -164,7 +151,7 @@ internal sealed class SiloHost : IAsyncDisposable
         : Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
         : "dotnet";
 
-    private static string FindSiloDll()
+    public static string FindSiloDll()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -10,6 +10,7 @@ internal sealed class StreamSeqs
     private readonly LoadStats _stats;
     private readonly string[] _streams;
     private readonly long[] _lastSeq;
+    private long _received;
 
     public StreamSeqs(LoadStats stats, string[] streams)
     {
@@ -19,6 +20,9 @@ internal sealed class StreamSeqs
     }
 
     public IReadOnlyList<string> Streams => _streams;
+
+    /// <summary>Events this connection received on its followed streams (for the cross-silo share).</summary>
+    public long Received => Interlocked.Read(ref _received);
 
     /// <summary>The last seq seen on the stream (-1: none yet).</summary>
     public long Last(int stream) => Interlocked.Read(ref _lastSeq[stream]);
@@ -41,6 +45,7 @@ internal sealed class StreamSeqs
     public void Seen(int stream, long seq, DateTimeOffset timestamp, DateTimeOffset now)
     {
         _stats.Event((now - timestamp).Ticks / TimeSpan.TicksPerMicrosecond);
+        Interlocked.Increment(ref _received);
         var last = Interlocked.Read(ref _lastSeq[stream]);
         if (last == -1 || seq == last + 1)
         {
