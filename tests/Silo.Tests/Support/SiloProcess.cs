@@ -142,6 +142,11 @@ internal sealed class SiloProcess : IAsyncDisposable
             {
                 break;
             }
+            catch (TaskCanceledException)
+            {
+                // One request outlived the client's timeout (a silo starting on a busy machine): ask again.
+                last = "no answer within the request timeout";
+            }
 
             try
             {

@@ -12,15 +12,12 @@ namespace OrleansHub.Silo.Tests.Support;
 /// name is the one it wrote, the write took effect (<see cref="ConfirmedByReadBack"/>); otherwise it is sent again,
 /// with the same name. So no write is applied twice, and none is reported acknowledged without proof.
 /// </summary>
-/// <remarks>With <c>retry: false</c> (a planned restart, where nothing may fail) a write without an answer is only
-/// counted and reported in <see cref="Unexpected"/>.</remarks>
-internal sealed class WorkspaceWriter(string workspaceId, Func<HttpClient> client, bool retry = true)
+internal sealed class WorkspaceWriter(string workspaceId, Func<HttpClient> client)
 {
     private static readonly TimeSpan SettleDeadline = TimeSpan.FromMinutes(2);
     private readonly object _gate = new();
     private readonly List<string> _acknowledged = [];
     private readonly List<string> _unexpected = [];
-    private string? _lastFailure;
 
     public string WorkspaceId { get; } = workspaceId;
 
@@ -56,6 +53,9 @@ internal sealed class WorkspaceWriter(string workspaceId, Func<HttpClient> clien
 
     /// <summary>Attempts that failed without a definite answer (connection errors, 503).</summary>
     public int FailedAttempts { get; private set; }
+
+    /// <summary>Attempts whose connection broke or timed out (no HTTP answer at all).</summary>
+    public int BrokenConnections { get; private set; }
 
     /// <summary>Answers that must never happen (a 500, a 4xx): the test fails on any.</summary>
     public IReadOnlyList<string> Unexpected
@@ -111,14 +111,6 @@ internal sealed class WorkspaceWriter(string workspaceId, Func<HttpClient> clien
             }
 
             FailedAttempts++;
-            if (!retry)
-            {
-                lock (_gate)
-                {
-                    _unexpected.Add($"PUT {name}: {_lastFailure}");
-                }
-                return;
-            }
 
             var current = await ReadBackAsync(deadline.Token);
             if (current == name)
@@ -150,7 +142,6 @@ internal sealed class WorkspaceWriter(string workspaceId, Func<HttpClient> clien
             }
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
             {
-                _lastFailure = $"503 {await response.Content.ReadAsStringAsync()}";
                 return Outcome.Unknown;
             }
 
@@ -164,7 +155,7 @@ internal sealed class WorkspaceWriter(string workspaceId, Func<HttpClient> clien
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             // The connection broke (its silo was killed) or the answer never came: the write may or may not have happened.
-            _lastFailure = $"{ex.GetType().Name}: {ex.Message}";
+            BrokenConnections++;
             return Outcome.Unknown;
         }
     }
