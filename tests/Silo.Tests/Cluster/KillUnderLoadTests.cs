@@ -16,6 +16,7 @@ namespace OrleansHub.Silo.Tests.Cluster;
 /// figures (failover time, events that crossed silos) are printed; docs/performance.md "Cluster" records them. The
 /// deadlines only keep a broken cluster from hanging the run.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class KillUnderLoadTests(ITestOutputHelper output)
 {
     private const int Silos = 3;

@@ -21,6 +21,7 @@ namespace OrleansHub.Silo.Tests.Cluster;
 /// restarts" says why). The writers treat a 503 as the contract says (retry later: read back, write again if it did
 /// not happen), and the test prints how many there were.
 /// </remarks>
+[Collection(ClusterCollection.Name)]
 public sealed class RollingRestartTests(ITestOutputHelper output)
 {
     private const int Silos = 3;

@@ -14,6 +14,7 @@ namespace OrleansHub.Silo.Tests.Cluster;
 /// reminder range. The local executors cannot re-attach a run, so the task ends <c>failed</c> with an error starting
 /// <c>interrupted:</c>, its workspace slot is given back, and a hub client on a survivor sees that final status.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class TaskFailoverTests(ITestOutputHelper output)
 {
     private const int Silos = 3;
