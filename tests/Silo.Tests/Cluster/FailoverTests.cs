@@ -17,6 +17,7 @@ namespace OrleansHub.Silo.Tests.Cluster;
 /// the survivors with every acknowledged write. The time that takes is printed (docs/performance.md records it);
 /// the deadline below only keeps a broken failover from hanging the run.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class FailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);

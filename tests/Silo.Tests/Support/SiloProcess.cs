@@ -57,6 +57,13 @@ internal sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Restart(SiloProcess previous, IReadOnlyDictionary<string, string?> environment) =>
         Start(environment, previous.WorkingDirectory, previous.BaseAddress);
 
+    /// <summary>
+    /// Starts a new silo process (fresh working directory) listening at <paramref name="baseAddress"/>: a silo of a
+    /// cluster restarted in place, whose clients and load balancer know it by that address.
+    /// </summary>
+    public static SiloProcess StartAt(IReadOnlyDictionary<string, string?> environment, Uri baseAddress) =>
+        Start(environment, TemporaryDirectory.Create("orleanshub-silo-test-"), baseAddress);
+
     private static SiloProcess Start(IReadOnlyDictionary<string, string?> environment, string workingDirectory, Uri? baseAddress)
     {
         baseAddress ??= new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{EmbeddedPostgres.FindFreePort()}"));
@@ -134,6 +141,11 @@ internal sealed class SiloProcess : IAsyncDisposable
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 break;
+            }
+            catch (TaskCanceledException)
+            {
+                // One request outlived the client's timeout (a silo starting on a busy machine): ask again.
+                last = "no answer within the request timeout";
             }
 
             try
