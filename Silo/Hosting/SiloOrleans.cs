@@ -14,7 +14,7 @@ internal static class SiloOrleans
     /// Makes this process an Orleans silo co-hosted with the API: the cluster settings ("Orleans" section), and the
     /// outbox on the PostgreSQL at <paramref name="connectionString"/> (ADO.NET clustering and reminders, the
     /// outbox storage, live streams, migrations: Outbox/Hosting). The domain's migrations come from the Grains
-    /// assembly.
+    /// assembly. Under Kubernetes (<see cref="SiloKubernetes"/>) the pod's address replaces the advertised one.
     /// </summary>
     public static WebApplicationBuilder AddOrleansSilo(this WebApplicationBuilder builder, string connectionString)
     {
@@ -27,10 +27,15 @@ internal static class SiloOrleans
                 cluster.ClusterId = settings.ClusterId;
                 cluster.ServiceId = settings.ServiceId;
             });
-            silo.ConfigureEndpoints(
-                IPAddress.Parse(settings.AdvertisedAddress),
-                settings.SiloPort == 0 ? FreePort() : settings.SiloPort,
-                settings.GatewayPort);
+            var siloPort = settings.SiloPort == 0 ? FreePort() : settings.SiloPort;
+            if (SiloKubernetes.IsEnabled(builder.Configuration))
+            {
+                silo.UseKubernetes(builder.Configuration, siloPort, settings.GatewayPort);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), siloPort, settings.GatewayPort);
+            }
             silo.Configure<ClusterMembershipOptions>(SiloMembership.Defaults);
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloMembership.Section));
             silo.UseOutboxOnPostgres(connectionString, [typeof(GrainsSetup).Assembly]);
