@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using OrleansHub.Api.Tests.Infrastructure;
 using OrleansHub.TestSupport;
 
@@ -77,6 +78,28 @@ public abstract class OrleansDashboardFixture(bool enabled) : IAsyncLifetime
         using var response = await PostSessionAsync(user);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return Assert.Single(response.Headers.GetValues("Set-Cookie"));
+    }
+
+    /// <summary>
+    /// The admin's <c>DashboardCounters</c> once they list this silo. The dashboard gathers them on its own timer after
+    /// the silo starts, so the first answers can be empty; every answer must still be a 200. The deadline only stops a hang.
+    /// </summary>
+    public async Task<JsonElement> CountersListingThisSiloAsync()
+    {
+        using var client = As(Admin);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var response = await client.GetAsync("/admin/orleans/DashboardCounters", CancellationToken.None);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = await response.ReadJsonAsync();
+            if (json.GetProperty("totalActiveHostCount").GetInt32() >= 1 && json.GetProperty("hosts").GetArrayLength() >= 1)
+            {
+                return json;
+            }
+            Assert.False(deadline.IsCancellationRequested, "The dashboard listed no silo within 60 s: " + json);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
     }
 
     /// <summary>Sets <paramref name="user"/>'s role as the admin.</summary>
