@@ -33,7 +33,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             using var client = SiloCluster.Client(cluster[silo].BaseAddress, token);
             for (var i = 0; i < 10; i++)
             {
-                var id = await CreateWorkspaceAsync(client, "first");
+                var id = await SiloCluster.CreateWorkspaceAsync(client, "first");
                 names[id] = "renamed-" + id[..8];
                 using var renamed = await client.PutAsJsonAsync($"/api/v1/workspaces/{id}", new { name = names[id] });
                 Assert.True(renamed.StatusCode == HttpStatusCode.OK, await renamed.Content.ReadAsStringAsync());
@@ -92,13 +92,5 @@ public sealed class FailoverTests(ITestOutputHelper output)
             }
         }));
         return answers.Count(answered => answered);
-    }
-
-    private static async Task<string> CreateWorkspaceAsync(HttpClient client, string name)
-    {
-        using var response = await client.PostAsJsonAsync("/api/v1/workspaces", new { name });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 }

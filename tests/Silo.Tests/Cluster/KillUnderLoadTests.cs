@@ -42,7 +42,7 @@ public sealed class KillUnderLoadTests(ITestOutputHelper output)
             using var http = SiloCluster.Client(cluster[silo].BaseAddress, token);
             for (var i = 0; i < WorkspacesPerSilo; i++)
             {
-                home[await CreateWorkspaceAsync(http)] = silo;
+                home[await SiloCluster.CreateWorkspaceAsync(http)] = silo;
             }
         }
         var streams = home.Keys.Select(id => "workspace:" + id).ToList();
@@ -160,14 +160,6 @@ public sealed class KillUnderLoadTests(ITestOutputHelper output)
             $"Writes: {writers.Sum(w => w.Acknowledged.Count)} acknowledged with 200, {writers.Sum(w => w.ConfirmedByReadBack.Count)} failed without an answer but found applied on read-back, {writers.Sum(w => w.FailedAttempts)} attempts without a definite answer (503 or a broken connection); every write settled."));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Events: {delivered} delivered to {followers.Count} clients ({followers.Count(f => f.Client.Reconnects > 0)} reconnected), none lost or repeated; {crossed} ({100.0 * crossed / Math.Max(1, delivered):0}%) sent by a silo other than the one their workspace was created through."));
-    }
-
-    private static async Task<string> CreateWorkspaceAsync(HttpClient http)
-    {
-        using var response = await http.PostAsJsonAsync("/api/v1/workspaces", new { name = "created" });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 
     /// <summary>How many workspaces answer 200; a 503 (or no answer) while grains move is "not yet", anything else fails.</summary>

@@ -49,7 +49,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         {
             for (var i = 0; i < Workspaces; i++)
             {
-                ids.Add(await CreateWorkspaceAsync(http));
+                ids.Add(await SiloCluster.CreateWorkspaceAsync(http));
             }
         }
         var streams = ids.Select(id => "workspace:" + id).ToList();
@@ -130,14 +130,6 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                 await follower.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<string> CreateWorkspaceAsync(HttpClient http)
-    {
-        using var response = await http.PostAsJsonAsync("/api/v1/workspaces", new { name = "created" });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, string what, SiloCluster cluster) =>

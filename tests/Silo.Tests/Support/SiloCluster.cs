@@ -157,6 +157,15 @@ internal sealed class SiloCluster : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>Creates a workspace named <paramref name="name"/> through <paramref name="http"/> and returns its id.</summary>
+    public static async Task<string> CreateWorkspaceAsync(HttpClient http, string name = "created")
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/workspaces", new { name });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
     /// <summary>An HTTP client for <paramref name="address"/> carrying <paramref name="token"/>.</summary>
     public static HttpClient Client(Uri address, string token)
     {
