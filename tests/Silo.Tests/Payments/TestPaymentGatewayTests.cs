@@ -34,15 +34,8 @@ public sealed class TestPaymentGatewayTests
         (await silo.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, StartTimeout)).Dispose();
 
         using var order = await PlaceOrderAsync(silo.BaseAddress);
-        using var initiated = await order.Customer.PostAsJsonAsync($"/api/v1/orders/{order.Id}/payments", new { method = "card" });
-        Assert.Equal(HttpStatusCode.Created, initiated.StatusCode);
-        var payment = await initiated.Content.ReadFromJsonAsync<JsonElement>();
-        using var confirmed = await order.Customer.PostAsJsonAsync("/api/v1/payments/confirm", new
-        {
-            payment_key = payment.GetProperty("payment_key").GetString(),
-            order_id = order.Id,
-            amount = payment.GetProperty("amount").GetInt64(),
-        });
+        var payment = await order.InitiatePaymentAsync();
+        using var confirmed = await order.ConfirmAsync(payment);
 
         Assert.Equal(9_000, payment.GetProperty("amount").GetInt64());
         Assert.True(payment.GetProperty("test").GetBoolean());
@@ -88,15 +81,8 @@ public sealed class TestPaymentGatewayTests
         (await silo.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, StartTimeout)).Dispose();
 
         using var order = await PlaceOrderAsync(silo.BaseAddress);
-        using var initiated = await order.Customer.PostAsJsonAsync($"/api/v1/orders/{order.Id}/payments", new { method = "card" });
-        Assert.Equal(HttpStatusCode.Created, initiated.StatusCode);
-        var payment = await initiated.Content.ReadFromJsonAsync<JsonElement>();
-        using var confirmed = await order.Customer.PostAsJsonAsync("/api/v1/payments/confirm", new
-        {
-            payment_key = payment.GetProperty("payment_key").GetString(),
-            order_id = order.Id,
-            amount = payment.GetProperty("amount").GetInt64(),
-        });
+        var payment = await order.InitiatePaymentAsync();
+        using var confirmed = await order.ConfirmAsync(payment);
         using var outsider = new HttpClient { BaseAddress = silo.BaseAddress };
         using var testGateway = await outsider.PostAsJsonAsync("/test-gateway/v1/payments/confirm", new { paymentKey = "pay_x", orderId = "o", amount = 1 });
 
@@ -127,9 +113,7 @@ public sealed class TestPaymentGatewayTests
         {
             (await first.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, StartTimeout)).Dispose();
             order = await PlaceOrderAsync(first.BaseAddress);
-            using var initiated = await order.Customer.PostAsJsonAsync($"/api/v1/orders/{order.Id}/payments", new { method = "card" });
-            Assert.Equal(HttpStatusCode.Created, initiated.StatusCode);
-            payment = await initiated.Content.ReadFromJsonAsync<JsonElement>();
+            payment = await order.InitiatePaymentAsync();
             await first.TerminateAsync();
             Assert.Equal(0, await first.WaitForExitAsync(StartTimeout));
         }
@@ -143,12 +127,7 @@ public sealed class TestPaymentGatewayTests
         // The same data, now without a gateway: the test gateway is active, but this payment is not its own.
         await using var second = SiloProcess.Restart(first, new Dictionary<string, string?> { ["Auth__SigningKey"] = signingKey });
         (await second.WaitForStatusAsync("/health/ready", HttpStatusCode.OK, StartTimeout)).Dispose();
-        using var confirmed = await order.Customer.PostAsJsonAsync("/api/v1/payments/confirm", new
-        {
-            payment_key = payment.GetProperty("payment_key").GetString(),
-            order_id = order.Id,
-            amount = payment.GetProperty("amount").GetInt64(),
-        });
+        using var confirmed = await order.ConfirmAsync(payment);
 
         Assert.Contains(ActiveWarning, second.Output, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, confirmed.StatusCode);
@@ -159,8 +138,26 @@ public sealed class TestPaymentGatewayTests
         Assert.Empty(provider.ConfirmedOrders);
     }
 
+    /// <summary>An order and its customer's signed-in client, with the two calls a payment takes.</summary>
     private sealed record PlacedOrder(string Id, HttpClient Customer) : IDisposable
     {
+        /// <summary>Starts a card payment (201 asserted) and returns it: key, amount, and whether it is the test gateway's.</summary>
+        public async Task<JsonElement> InitiatePaymentAsync()
+        {
+            using var initiated = await Customer.PostAsJsonAsync($"/api/v1/orders/{Id}/payments", new { method = "card" });
+            Assert.Equal(HttpStatusCode.Created, initiated.StatusCode);
+            return await initiated.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        /// <summary>Confirms <paramref name="payment"/> as the client does after the gateway's redirect; the caller asserts the answer.</summary>
+        public Task<HttpResponseMessage> ConfirmAsync(JsonElement payment) =>
+            Customer.PostAsJsonAsync("/api/v1/payments/confirm", new
+            {
+                payment_key = payment.GetProperty("payment_key").GetString(),
+                order_id = Id,
+                amount = payment.GetProperty("amount").GetInt64(),
+            });
+
         public void Dispose() => Customer.Dispose();
     }
 
