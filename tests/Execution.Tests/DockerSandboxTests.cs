@@ -177,26 +177,15 @@ public sealed class DockerSandboxTests
     {
         using var deadline = Deadline();
         await using var executor = DockerExecutor();
-        // A stand-in for the silo's data directory: world-readable, so only the container's view can hide it.
-        var dataDirectory = Directory.CreateTempSubdirectory("orleanshub-silo-data-").FullName;
-        var secret = Path.Combine(dataDirectory, "signing-key");
-        await File.WriteAllTextAsync(secret, "top-secret-" + Guid.NewGuid().ToString("N"), deadline.Token);
-        File.SetUnixFileMode(secret, (UnixFileMode)0b110_100_100);
-        File.SetUnixFileMode(dataDirectory, (UnixFileMode)0b111_101_101);
-        try
-        {
-            var run = await RunAsync(executor, Shell(
-                $"cat {secret}; echo \"secret=$?\"; for p in {dataDirectory} /root/.bash_history /home /work /var/run/docker.sock; do test -e \"$p\" && echo \"visible $p\"; done"),
-                deadline.Token);
+        using var silo = await SiloSecretStandIn.CreateAsync(deadline.Token);
 
-            Assert.DoesNotContain(run.Lines, l => l.Text.Contains("top-secret", StringComparison.Ordinal));
-            Assert.Contains(run.Stdout, l => l.StartsWith("secret=", StringComparison.Ordinal) && l != "secret=0");
-            Assert.DoesNotContain(run.Stdout, l => l.StartsWith("visible ", StringComparison.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
+        var run = await RunAsync(executor, Shell(
+            $"cat {silo.SecretFile}; echo \"secret=$?\"; for p in {silo.DataDirectory} /root/.bash_history /home /work /var/run/docker.sock; do test -e \"$p\" && echo \"visible $p\"; done"),
+            deadline.Token);
+
+        Assert.DoesNotContain(run.Lines, l => l.Text.Contains(SiloSecretStandIn.Marker, StringComparison.Ordinal));
+        Assert.Contains(run.Stdout, l => l.StartsWith("secret=", StringComparison.Ordinal) && l != "secret=0");
+        Assert.DoesNotContain(run.Stdout, l => l.StartsWith("visible ", StringComparison.Ordinal));
     }
 
     [DockerFact]
@@ -204,17 +193,15 @@ public sealed class DockerSandboxTests
     {
         using var deadline = Deadline();
         await using var executor = DockerExecutor();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = new HostLoopbackListener();
 
         var run = await RunAsync(executor, Shell(
-            $"nc -w 3 127.0.0.1 {port} </dev/null; echo \"nc=$?\"; wget -q -T 3 -O- http://127.0.0.1:{port}/; echo \"wget=$?\""),
+            $"nc -w 3 127.0.0.1 {listener.Port} </dev/null; echo \"nc=$?\"; wget -q -T 3 -O- http://127.0.0.1:{listener.Port}/; echo \"wget=$?\""),
             deadline.Token);
 
         Assert.Contains(run.Stdout, l => l.StartsWith("nc=", StringComparison.Ordinal) && l != "nc=0");
         Assert.Contains(run.Stdout, l => l.StartsWith("wget=", StringComparison.Ordinal) && l != "wget=0");
-        Assert.False(listener.Pending(), "the container reached a listener on the host's loopback");
+        listener.AssertNotReached("the container");
     }
 
     [DockerFact]

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.Versioning;
 using OrleansHub.Execution.Tests.Support;
 using static OrleansHub.Execution.Tests.ExecutionTestKit;
@@ -40,28 +38,17 @@ public sealed class SandboxEscapeTests : IDisposable
     {
         using var deadline = Deadline();
         await using var executor = SandboxExecutor(_workRoot);
-        // A stand-in for the silo's data directory: world-readable, so only the sandbox's view can hide it.
-        var dataDirectory = Directory.CreateTempSubdirectory("orleanshub-silo-data-").FullName;
-        var secret = Path.Combine(dataDirectory, "signing-key");
-        await File.WriteAllTextAsync(secret, "top-secret-" + Guid.NewGuid().ToString("N"), deadline.Token);
-        File.SetUnixFileMode(secret, (UnixFileMode)0b110_100_100);
-        File.SetUnixFileMode(dataDirectory, (UnixFileMode)0b111_101_101);
-        try
-        {
-            var run = await RunAsync(executor, Shell(
-                $"cat {secret}; echo \"secret=$?\"; for p in /root /home /work/.. /etc/shadow /var /opt {Path.GetTempPath()}orleanshub-silo-data-*; do test -e \"$p\" && echo \"visible $p\"; done; ls /"),
-                deadline.Token);
+        using var silo = await SiloSecretStandIn.CreateAsync(deadline.Token);
 
-            Assert.DoesNotContain(run.Lines, l => l.Text.Contains("top-secret", StringComparison.Ordinal));
-            Assert.Contains(run.Stdout, l => l.StartsWith("secret=", StringComparison.Ordinal) && l != "secret=0");
-            Assert.Equal(["visible /work/.."], run.Stdout.Where(l => l.StartsWith("visible ", StringComparison.Ordinal)));
-            Assert.DoesNotContain("root", run.Stdout);
-            Assert.DoesNotContain("home", run.Stdout);
-        }
-        finally
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
+        var run = await RunAsync(executor, Shell(
+            $"cat {silo.SecretFile}; echo \"secret=$?\"; for p in /root /home /work/.. /etc/shadow /var /opt {Path.GetTempPath()}{SiloSecretStandIn.DirectoryPrefix}*; do test -e \"$p\" && echo \"visible $p\"; done; ls /"),
+            deadline.Token);
+
+        Assert.DoesNotContain(run.Lines, l => l.Text.Contains(SiloSecretStandIn.Marker, StringComparison.Ordinal));
+        Assert.Contains(run.Stdout, l => l.StartsWith("secret=", StringComparison.Ordinal) && l != "secret=0");
+        Assert.Equal(["visible /work/.."], run.Stdout.Where(l => l.StartsWith("visible ", StringComparison.Ordinal)));
+        Assert.DoesNotContain("root", run.Stdout);
+        Assert.DoesNotContain("home", run.Stdout);
     }
 
     [SandboxFact]
@@ -69,13 +56,11 @@ public sealed class SandboxEscapeTests : IDisposable
     {
         using var deadline = Deadline();
         await using var executor = SandboxExecutor(_workRoot);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = new HostLoopbackListener();
 
         var run = await RunAsync(executor, Spec("bash", "-c",
-            $"(exec 3<>/dev/tcp/127.0.0.1/{port}) && echo tcp=connected || echo tcp=failed; "
-            + $"wget -q -T 3 -O- http://127.0.0.1:{port}/ && echo wget=connected || echo wget=failed; "
+            $"(exec 3<>/dev/tcp/127.0.0.1/{listener.Port}) && echo tcp=connected || echo tcp=failed; "
+            + $"wget -q -T 3 -O- http://127.0.0.1:{listener.Port}/ && echo wget=connected || echo wget=failed; "
             + "cat /proc/net/dev"), deadline.Token);
 
         Assert.Contains("tcp=failed", run.Stdout);
@@ -83,7 +68,7 @@ public sealed class SandboxEscapeTests : IDisposable
         var interfaces = run.Stdout.Where(l => l.Contains(':', StringComparison.Ordinal) && !l.Contains('|', StringComparison.Ordinal) && !l.Contains('=', StringComparison.Ordinal))
             .Select(l => l.Split(':')[0].Trim()).ToArray();
         Assert.Equal(["lo"], interfaces);
-        Assert.False(listener.Pending(), "the sandbox reached a listener on the host's loopback");
+        listener.AssertNotReached("the sandbox");
     }
 
     [SandboxFact]
