@@ -17,7 +17,9 @@ namespace OrleansHub.Api.Problems;
 /// client may retry, an unavailable silo or a timed-out grain call is a 503, a request the framework
 /// could not bind (malformed JSON, wrong types, <c>limit=abc</c>, an oversized body) keeps its status
 /// with the offending field, and anything else is a 500 without details. Exception text never reaches
-/// the response; the full exception is logged for 5xx only.
+/// the response; the full exception is logged for 5xx only: at Warning for a 503 that passes by itself (a restart, a
+/// failover, a database outage: expected operation that the client retries), at Error otherwise (a 500 is a bug; no
+/// sandbox needs an operator).
 /// </summary>
 internal sealed partial class HubExceptionHandler(IProblemDetailsService problems, ILogger<HubExceptionHandler> logger) : IExceptionHandler
 {
@@ -33,7 +35,11 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         }
 
         var problem = Describe(exception);
-        if (problem.Status >= StatusCodes.Status500InternalServerError)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable && exception is not SandboxUnavailableException)
+        {
+            Unavailable(logger, httpContext.Request.Method, httpContext.Request.Path.ToUriComponent(), exception);
+        }
+        else if (problem.Status >= StatusCodes.Status500InternalServerError)
         {
             ServerError(logger, problem.Status.Value, httpContext.Request.Method, httpContext.Request.Path.ToUriComponent(), exception);
         }
@@ -43,7 +49,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable && exception is not SandboxUnavailableException)
         {
             // Contention and restarts pass quickly; tell well-behaved clients when to come back.
             httpContext.Response.Headers.RetryAfter = "1";
@@ -181,6 +187,9 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
 
     [LoggerMessage(1, LogLevel.Error, "Request {Method} {Path} failed with {Status}")]
     private static partial void ServerError(ILogger logger, int status, string method, string path, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Request {Method} {Path} answered 503: unavailable for now, the client may retry")]
+    private static partial void Unavailable(ILogger logger, string method, string path, Exception exception);
 
     // The exception's message can quote the client's input; the type is enough to diagnose a 4xx.
     [LoggerMessage(2, LogLevel.Debug, "Request rejected with {Status} ({ExceptionType})")]

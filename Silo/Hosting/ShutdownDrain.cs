@@ -6,26 +6,31 @@ namespace OrleansHub.Silo.Hosting;
 /// Holds a stopping silo in the draining state for <see cref="SiloOptions.DrainDelay"/>. The host signals
 /// ApplicationStopping (readiness answers 503 from then on) before it calls the hosted services' StoppingAsync,
 /// and stops Kestrel and Orleans only after every StoppingAsync returned: so for the delay, requests are still
-/// served while load balancers take the node out. Cut short when the host's shutdown timeout runs out.
+/// served while load balancers take the node out. Cut short when the host's shutdown timeout runs out. Then it closes
+/// the hub connections still open (<see cref="HubConnectionsAtShutdown"/>): their clients reconnect to a node the
+/// balancer still routes to, and Kestrel's stop does not wait for their WebSockets.
 /// </summary>
-internal sealed partial class ShutdownDrain(IOptions<SiloOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
+internal sealed partial class ShutdownDrain(
+    IOptions<SiloOptions> options,
+    HubConnectionsAtShutdown hubConnections,
+    ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var delay = options.Value.DrainDelay;
-        if (delay <= TimeSpan.Zero)
+        if (delay > TimeSpan.Zero)
         {
-            return;
+            Draining(logger, delay.TotalSeconds);
+            try
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The shutdown timeout ended the drain early; stopping goes on.
+            }
         }
-        Draining(logger, delay.TotalSeconds);
-        try
-        {
-            await Task.Delay(delay, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // The shutdown timeout ended the drain early; stopping goes on.
-        }
+        hubConnections.CloseAll();
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

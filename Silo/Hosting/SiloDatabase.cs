@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using OrleansHub.Silo.Postgres;
 
 namespace OrleansHub.Silo.Hosting;
@@ -42,6 +44,11 @@ internal static class SiloDatabase
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<ShutdownDrain>();
+        services.AddSingleton<HubConnectionsAtShutdown>();
+        services.AddOptions<HubOptions>().Configure<HubConnectionsAtShutdown>((hub, connections) => hub.AddFilter(connections));
+        // The drain must not eat the time Orleans needs to leave gracefully.
+        services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
+            host.ShutdownTimeout = silo.Value.DrainDelay + silo.Value.StopTimeout);
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using OrleansHub.Api.OrleansDashboard;
 using OrleansHub.Grains;
 using OrleansHub.Outbox.Hosting;
@@ -39,6 +40,10 @@ internal static class SiloOrleans
             silo.Configure<ClusterMembershipOptions>(SiloMembership.Defaults);
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(SiloMembership.Section));
             silo.UseOutboxOnPostgres(connectionString, [typeof(GrainsSetup).Assembly]);
+            // A call that a stopping silo rejected before it ran goes again, once the caller knows where to send it.
+            silo.AddOutgoingGrainCallFilter<RejectedCallResend>();
+            silo.AddIncomingGrainCallFilter<EscapedRejectionMarker>();
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LeaveGrace>();
             silo.AddOrleansDashboardWhenEnabled(builder.Configuration);
         });
         return builder;

@@ -181,9 +181,11 @@ internal sealed class StreamFollower : IAsyncDisposable
                 Reconnects++;
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException or TimeoutException or HubException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException or TimeoutException or HubException or IOException or OperationCanceledException)
             {
-                // The address refused (a silo being killed or not yet ready): try the next one the picker gives.
+                // The address refused (a silo being killed or not yet ready), or the connection was closed while it
+                // subscribed (a draining silo closes its hub connections when the drain ends; the client's pending
+                // Subscribe then fails with TaskCanceledException): try the next one the picker gives.
                 failures.Add($"{address}: {ex.GetType().Name}: {ex.Message}");
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
             }
