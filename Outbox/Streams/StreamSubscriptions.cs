@@ -88,18 +88,6 @@ public sealed class StreamSubscriptions
         }
     }
 
-    /// <summary>Ends every subscription (silo stopping); sinks are told <see cref="StreamCloseReason.Shutdown"/>.</summary>
-    internal void CloseAll()
-    {
-        foreach (var local in _streams.Values)
-        {
-            foreach (var subscription in local.Subscriptions)
-            {
-                subscription.Close(StreamCloseReason.Shutdown);
-            }
-        }
-    }
-
     private async Task PullAsync(LocalStream local, IReadOnlyList<StoredStreamEvent>? known)
     {
         try
