@@ -24,6 +24,7 @@ public static class RealtimeSetup
 
         services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<StatusConnections>();
+        services.AddSingleton(sp => new HubShutdown(sp.GetRequiredService<StatusConnections>()));
         services.AddHostedService<AccessRecheckService>();
         services.AddSingleton<IStreamAccessPolicy, WorkspaceStreamAccess>();
         services.AddSingleton<IStreamAccessPolicy, TaskStreamAccess>();

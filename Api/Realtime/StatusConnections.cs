@@ -29,6 +29,7 @@ internal sealed class StatusConnections
     private readonly TimeProvider _clock;
     private readonly RealtimeMetrics _metrics;
     private readonly UserConnectionCounts _perUser = new();
+    private volatile bool _closing;
 
     public StatusConnections(
         IHubContext<StatusHub> hub,
@@ -82,6 +83,11 @@ internal sealed class StatusConnections
                 connection.CloseAt(validUntil, _clock);
             }
             await SubscribeAsync(connection, userStream, _policies[UserStreamAccess.StreamKind], null, context.ConnectionAborted);
+            if (_closing)
+            {
+                // Opened while the node closes its connections (CloseAll's snapshot may have missed it).
+                connection.Close(CloseReasons.Shutdown, allowReconnect: true);
+            }
         }
         catch
         {
@@ -98,6 +104,18 @@ internal sealed class StatusConnections
             _perUser.Release(connection.UserId);
             await connection.DisposeAsync();
         }
+    }
+
+    /// <summary>The node stops (<see cref="HubShutdown"/>): closes every connection, and those that connect from now on.</summary>
+    public int CloseAll()
+    {
+        _closing = true;
+        var open = _connections.Values.ToList();
+        foreach (var connection in open)
+        {
+            connection.Close(CloseReasons.Shutdown, allowReconnect: true);
+        }
+        return open.Count;
     }
 
     /// <summary>Hub method Subscribe: checks the stream's policy, then replays after <paramref name="afterSeq"/> and goes live.</summary>

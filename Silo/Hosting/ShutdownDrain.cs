@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansHub.Api.Realtime;
 
 namespace OrleansHub.Silo.Hosting;
 
@@ -7,12 +8,12 @@ namespace OrleansHub.Silo.Hosting;
 /// ApplicationStopping (readiness answers 503 from then on) before it calls the hosted services' StoppingAsync,
 /// and stops Kestrel and Orleans only after every StoppingAsync returned: so for the delay, requests are still
 /// served while load balancers take the node out. Cut short when the host's shutdown timeout runs out. Then it closes
-/// the hub connections still open (<see cref="HubConnectionsAtShutdown"/>): their clients reconnect to a node the
+/// the hub connections still open (<see cref="HubShutdown"/>): their clients reconnect to a node the
 /// balancer still routes to, and Kestrel's stop does not wait for their WebSockets.
 /// </summary>
 internal sealed partial class ShutdownDrain(
     IOptions<SiloOptions> options,
-    HubConnectionsAtShutdown hubConnections,
+    HubShutdown hub,
     ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -30,7 +31,7 @@ internal sealed partial class ShutdownDrain(
                 // The shutdown timeout ended the drain early; stopping goes on.
             }
         }
-        hubConnections.CloseAll();
+        ClosedHubConnections(logger, hub.CloseAll());
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -45,4 +46,7 @@ internal sealed partial class ShutdownDrain(
 
     [LoggerMessage(1, LogLevel.Information, "Draining: not ready, still serving for {Seconds:0.#} s so load balancers take this node out")]
     private static partial void Draining(ILogger logger, double seconds);
+
+    [LoggerMessage(2, LogLevel.Information, "Drained: closed {Count} hub connections so their clients reconnect to another node")]
+    private static partial void ClosedHubConnections(ILogger logger, int count);
 }

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 using OrleansHub.Silo.Postgres;
 
 namespace OrleansHub.Silo.Hosting;
@@ -35,20 +33,5 @@ internal static class SiloDatabase
         builder.Services.AddSingleton(embedded);
         builder.Services.AddHostedService<EmbeddedPostgresService>();
         return embedded.ConnectionString;
-    }
-
-    public static IServiceCollection AddSiloOptions(this IServiceCollection services)
-    {
-        services.AddOptions<SiloOptions>()
-            .BindConfiguration(SiloOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddHostedService<ShutdownDrain>();
-        services.AddSingleton<HubConnectionsAtShutdown>();
-        services.AddOptions<HubOptions>().Configure<HubConnectionsAtShutdown>((hub, connections) => hub.AddFilter(connections));
-        // The drain must not eat the time Orleans needs to leave gracefully.
-        services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
-            host.ShutdownTimeout = silo.Value.DrainDelay + silo.Value.StopTimeout);
-        return services;
     }
 }
